@@ -1,0 +1,143 @@
+/* profile.h - the model of one profile snapshot: stacks with values
+ *
+ * Ownership: a struct profile owns everything reachable from it. All of it
+ * (strings, functions, mappings, locations, samples, labels) lives in
+ * p->arena and is freed by one profile_release(). Strings are interned in
+ * p->strings: two equal strings of one profile are the same pointer, and no
+ * string pointer is ever NULL ("" stands for "unset").
+ *
+ * Stacks are leaf first: sample->locations[0] is where the value was
+ * recorded, and location->lines[0] is the innermost inlined function.
+ *
+ * Every reader (profile.proto, legacy text heap, goroutine debug=1, ...) and
+ * every goroutine-dump conversion produces this model, so operations and
+ * writers never need to know where a profile came from.
+ */
+#ifndef LEAKSCOPE_PROFILE_H
+#define LEAKSCOPE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "intern.h"
+
+struct value_type {
+	const char *type;	/* "inuse_space", "cpu", "goroutine", ... */
+	const char *unit;	/* "bytes", "nanoseconds", "count", ... */
+};
+
+struct function {
+	uint64_t id;
+	const char *name;
+	const char *system_name;
+	const char *filename;
+	int64_t start_line;
+};
+
+struct line {
+	const struct function *function;	/* NULL when unknown */
+	int64_t line;
+	int64_t column;
+};
+
+struct mapping {
+	uint64_t id;
+	uint64_t memory_start;
+	uint64_t memory_limit;
+	uint64_t file_offset;
+	const char *filename;
+	const char *build_id;
+	bool has_functions;
+	bool has_filenames;
+	bool has_line_numbers;
+	bool has_inline_frames;
+};
+
+struct location {
+	uint64_t id;
+	const struct mapping *mapping;	/* NULL when unknown */
+	uint64_t address;
+	struct line *lines;		/* innermost inlined function first */
+	size_t nlines;
+	bool is_folded;
+};
+
+struct label {
+	const char *key;
+	const char *str;	/* NULL for a numeric label */
+	int64_t num;
+	const char *unit;	/* numeric labels only; "" when unset */
+};
+
+struct sample {
+	const struct location **locations;	/* leaf first */
+	size_t nlocations;
+	int64_t *values;			/* p->nsample_types of them */
+	struct label *labels;
+	size_t nlabels;
+};
+
+/* Where a profile came from, for headers and for format-specific rules. */
+enum profile_format {
+	PROFILE_PROTO = 0,	/* profile.proto, gzipped or raw */
+	PROFILE_LEGACY_HEAP,	/* heap profile: ... (heap?debug=1) */
+	PROFILE_LEGACY_CPU,	/* binary legacy CPU profile */
+	PROFILE_LEGACY_CONTENTION,
+	PROFILE_LEGACY_THREAD,
+	PROFILE_LEGACY_JAVA,
+	PROFILE_GOROUTINE_DEBUG1,	/* goroutine profile: total N */
+	PROFILE_GOROUTINE_DUMP,		/* converted goroutine dump */
+};
+
+struct profile {
+	struct arena arena;
+	struct intern strings;
+	const char *source;		/* the file it was read from */
+	enum profile_format format;
+
+	struct value_type *sample_types;
+	size_t nsample_types;
+	const char *default_sample_type;	/* "" when unset */
+
+	struct sample *samples;
+	size_t nsamples;
+
+	struct location *locations;	/* in file order */
+	size_t nlocations;
+	struct function *functions;
+	size_t nfunctions;
+	struct mapping *mappings;
+	size_t nmappings;
+
+	struct value_type period_type;
+	int64_t period;
+	int64_t time_nanos;
+	int64_t duration_nanos;
+
+	const char **comments;
+	size_t ncomments;
+	const char *drop_frames;
+	const char *keep_frames;
+	const char *doc_url;
+};
+
+/* Empty profile with an empty arena and string table. */
+void profile_init(struct profile *p);
+
+/* Frees everything the profile owns and leaves it initialised. */
+void profile_release(struct profile *p);
+
+/* Interned copy of s[0..len) in p's arena; NULL when out of memory. */
+const char *profile_intern(struct profile *p, const char *s, size_t len);
+
+/* The index of the sample type named name (or a decimal index in range),
+ * or -1. */
+int profile_find_sample_type(const struct profile *p, const char *name);
+
+/* The sample index pprof uses by default: default_sample_type if it names
+ * one, else the last. -1 for a profile without sample types. */
+int profile_default_sample_index(const struct profile *p);
+
+#endif

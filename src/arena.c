@@ -1,0 +1,122 @@
+/* arena.c - bump allocator that owns everything of one loaded snapshot */
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK_SIZE (64 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size;	/* usable bytes in data[] */
+	size_t pos;	/* next free byte */
+	alignas(max_align_t) unsigned char data[];
+};
+
+void arena_init(struct arena *a)
+{
+	a->head = NULL;
+	a->used = 0;
+}
+
+void arena_release(struct arena *a)
+{
+	struct arena_block *b = a->head;
+
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	arena_init(a);
+}
+
+static struct arena_block *block_new(size_t size)
+{
+	struct arena_block *b;
+
+	if (size > SIZE_MAX - sizeof(*b))
+		return NULL;
+	b = malloc(sizeof(*b) + size);
+	if (!b)
+		return NULL;
+	b->next = NULL;
+	b->size = size;
+	b->pos = 0;
+	return b;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	const size_t align = alignof(max_align_t);
+	struct arena_block *b = a->head;
+	size_t pos;
+
+	if (size == 0)
+		size = 1;
+	if (size > SIZE_MAX - align)
+		return NULL;
+	size = (size + align - 1) & ~(align - 1);
+
+	if (b) {
+		pos = b->pos;
+		if (size <= b->size - pos) {
+			b->pos = pos + size;
+			a->used += size;
+			return b->data + pos;
+		}
+	}
+	if (size > ARENA_BLOCK_SIZE / 4) {
+		/* A large request gets a block of its own, linked behind
+		 * the current one so that the current one stays in use. */
+		struct arena_block *big = block_new(size);
+
+		if (!big)
+			return NULL;
+		big->pos = size;
+		if (b) {
+			big->next = b->next;
+			b->next = big;
+		} else {
+			a->head = big;
+		}
+		a->used += size;
+		return big->data;
+	}
+	b = block_new(ARENA_BLOCK_SIZE);
+	if (!b)
+		return NULL;
+	b->next = a->head;
+	a->head = b;
+	b->pos = size;
+	a->used += size;
+	return b->data;
+}
+
+void *arena_calloc(struct arena *a, size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = arena_alloc(a, n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t len)
+{
+	char *p;
+
+	if (len == SIZE_MAX)
+		return NULL;
+	p = arena_alloc(a, len + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}

@@ -1,0 +1,84 @@
+/* main.c - leakscope: find what grows in Go profiles and goroutine dumps */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "top", cmd_top, "rank the sites of a profile, as go tool pprof -top" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: leakscope COMMAND [options] [FILE...]\n"
+	      "       leakscope help COMMAND\n"
+	      "       leakscope --version\n\n"
+	      "commands:\n", fp);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-11s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\nRun 'leakscope COMMAND --help' for a command's options;"
+	      " 'man leakscope' for all of it.\n", fp);
+}
+
+static const struct command *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("leakscope %s\n", LEAKSCOPE_VERSION);
+		return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		char *help_argv[3];
+
+		if (argc < 3) {
+			usage(stdout);
+			return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+		}
+		cmd = find(argv[2]);
+		if (!cmd)
+			return cli_usage_error(NULL,
+				"'%s' is not a leakscope command; see 'leakscope --help'",
+				argv[2]);
+		help_argv[0] = argv[2];
+		help_argv[1] = "--help";
+		help_argv[2] = NULL;
+		return cmd->fn(2, help_argv);
+	}
+	cmd = find(argv[1]);
+	if (!cmd)
+		return cli_usage_error(NULL,
+			"'%s' is not a leakscope command; see 'leakscope --help'",
+			argv[1]);
+	return cmd->fn(argc - 1, argv + 1);
+}
