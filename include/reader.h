@@ -1,0 +1,37 @@
+/* reader.h - load a profile from a file, whatever its encoding
+ *
+ * The format is sniffed from content, never from the file name: gzip is
+ * inflated as a stream first (input.h), then the bytes are recognised as
+ * profile.proto, the legacy text heap profile ("heap profile: ..."), the
+ * other legacy pprof formats, or the goroutine debug=1 text.
+ *
+ * Ownership: the loaded profile owns all it references (profile.h). On
+ * failure the profile is left released and err says what is wrong, naming
+ * the first bad reference, e.g. "sample 12 refers to location 999, which is
+ * not defined".
+ */
+#ifndef LEAKSCOPE_READER_H
+#define LEAKSCOPE_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "profile.h"
+
+struct load_options {
+	uint64_t max_input;	/* most decompressed bytes; 0 = default */
+};
+
+/* Loads path ("-" for stdin) into p, which must be initialised (and is
+ * released first). 0 or -1. */
+int profile_load_file(struct profile *p, const char *path,
+		      const struct load_options *opts, struct ls_error *err);
+
+/* Loads content already in memory (gzip or not); name is used for
+ * p->source and messages. 0 or -1. */
+int profile_load_buffer(struct profile *p, const char *name,
+			const unsigned char *data, size_t len,
+			const struct load_options *opts, struct ls_error *err);
+
+#endif
