@@ -86,8 +86,11 @@ static long read_some(struct input *in, void *dst, size_t n,
 			return ls_error_set(err,
 				"gzip stream is truncated after %llu bytes of content",
 				(unsigned long long)in->consumed);
+		/* zlib prefixes its message with the "path", "<fd:N>" here. */
+		if (msg && msg[0] == '<' && strstr(msg, ">: "))
+			msg = strstr(msg, ">: ") + 3;
 		return ls_error_set(err, "corrupt gzip stream after %llu bytes of content: %s",
-				    (unsigned long long)in->consumed, msg);
+				    (unsigned long long)in->consumed, msg ? msg : "");
 	}
 	in->eof = true;
 	return 0;

@@ -1,0 +1,265 @@
+/* reader.c - load a profile from a file, whatever its encoding */
+#include "reader.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "input.h"
+#include "legacy.h"
+#include "proto_read.h"
+#include "strbuf.h"
+
+/* Text has no control bytes other than white space; protobuf nearly
+ * always has (a string table starts with an empty string: 32 00). */
+static bool looks_binary(const unsigned char *d, size_t len)
+{
+	size_t i, n = len < 4096 ? len : 4096;
+
+	for (i = 0; i < n; i++)
+		if ((d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' &&
+		     d[i] != '\r' && d[i] != '\f' && d[i] != '\v') ||
+		    d[i] == 0x7f)
+			return true;
+	return false;
+}
+
+/* A goroutine dump (debug=2, a crash, runtime.Stack) starts, maybe after
+ * a panic message, with "goroutine N [state...]:". */
+static bool is_goroutine_dump(const unsigned char *d, size_t len)
+{
+	static const char head[] = "goroutine ";
+	size_t i = 0, lines = 0;
+
+	while (i < len && lines < 20) {
+		size_t j = i;
+
+		if (len - i > sizeof(head) &&
+		    memcmp(d + i, head, sizeof(head) - 1) == 0) {
+			j = i + sizeof(head) - 1;
+			while (j < len && d[j] >= '0' && d[j] <= '9')
+				j++;
+			if (j > i + sizeof(head) - 1 && j + 1 < len &&
+			    d[j] == ' ' && d[j + 1] == '[')
+				return true;
+		}
+		while (i < len && d[i] != '\n')
+			i++;
+		i++;
+		lines++;
+	}
+	return false;
+}
+
+/* The first line of text, shortened, for "not a profile" messages. */
+static void first_line(const unsigned char *d, size_t len, char *out,
+		       size_t size)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' ||
+			   d[i] == '\r'))
+		i++;
+	while (i < len && d[i] != '\n' && d[i] != '\r' && n + 4 < size) {
+		out[n++] = (char)d[i++];
+		if (n == 40 && i < len && d[i] != '\n') {
+			memcpy(out + n, "...", 3);
+			n += 3;
+			break;
+		}
+	}
+	out[n] = '\0';
+}
+
+/* Recognises the inflated content and loads it into p. */
+static int load_content(struct profile *p, const unsigned char *d,
+			size_t len, struct ls_error *err)
+{
+	struct proto_scan scan;
+	bool binary;
+	int r;
+
+	if (len == 0)
+		return ls_error_set(err, "empty file");
+	binary = looks_binary(d, len);
+	/* pprof tries profile.proto first and the legacy parsers after;
+	 * text never is a well-formed profile.proto with a string table,
+	 * but protobuf-c would accept some text as one with unknown
+	 * fields only, so text goes to the text parsers first. */
+	if (!binary) {
+		r = legacy_read(p, d, len, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
+	proto_scan(d, len, &scan);
+	if (scan.valid && scan.nstrings > 0)
+		return proto_read(p, d, len, err);
+	if (binary) {
+		r = legacy_read(p, d, len, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+		if (!scan.valid && scan.plausible)
+			return ls_error_set(err,
+				"not a valid profile.proto: malformed protobuf at byte %zu: %s",
+				scan.bad_offset, scan.why);
+		if (!scan.valid)
+			return ls_error_set(err,
+				"not a profile: binary data in no known profile format");
+		return ls_error_set(err,
+			"not a profile: protobuf without a string table, and no legacy pprof format");
+	} else {
+		char line[64];
+
+		first_line(d, len, line, sizeof(line));
+		if (is_goroutine_dump(d, len))
+			return ls_error_set(err,
+				"not a profile: this is a goroutine dump (it starts \"%s\"); read it with leakscope goroutines",
+				line);
+		return ls_error_set(err,
+			"not a profile: text in no known profile format (it starts \"%s\")",
+			line);
+	}
+}
+
+/* Inflates gzip data[0..len) into out, member after member, as gunzip
+ * does; the messages match input.c's. */
+static int inflate_buffer(const unsigned char *data, size_t len,
+			  uint64_t max, struct strbuf *out,
+			  struct ls_error *err)
+{
+	z_stream z;
+	int zr = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return ls_error_set(err, "out of memory");
+	z.next_in = (unsigned char *)data;
+	z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
+	for (;;) {
+		size_t room;
+
+		if (strbuf_grow(out, 256 * 1024) < 0) {
+			inflateEnd(&z);
+			return ls_error_set(err, "out of memory");
+		}
+		room = out->alloc - out->len - 1;
+		z.next_out = (unsigned char *)out->buf + out->len;
+		z.avail_out = room > UINT32_MAX ? UINT32_MAX : (uInt)room;
+		zr = inflate(&z, Z_NO_FLUSH);
+		out->len += room - z.avail_out;
+		out->buf[out->len] = '\0';
+		if (out->len > max) {
+			inflateEnd(&z);
+			return ls_error_set(err,
+				"input is larger than the limit of %llu bytes (see --max-input-size)",
+				(unsigned long long)max);
+		}
+		if (zr == Z_STREAM_END) {
+			size_t used = (size_t)(z.next_in - data);
+
+			/* Another member follows? */
+			if (len - used >= 2 && data[used] == 0x1f &&
+			    data[used + 1] == 0x8b) {
+				inflateReset(&z);
+				z.avail_in = (uInt)(len - used > UINT32_MAX ?
+					UINT32_MAX : len - used);
+				continue;
+			}
+			break;
+		}
+		if (zr == Z_BUF_ERROR && z.avail_in == 0 &&
+		    (size_t)(z.next_in - data) >= len) {
+			inflateEnd(&z);
+			return ls_error_set(err,
+				"gzip stream is truncated after %llu bytes of content",
+				(unsigned long long)out->len);
+		}
+		if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			const char *msg = z.msg ? z.msg : "error";
+
+			inflateEnd(&z);
+			return ls_error_set(err,
+				"corrupt gzip stream after %llu bytes of content: %s",
+				(unsigned long long)out->len, msg);
+		}
+		if (z.avail_in == 0) {
+			size_t used = (size_t)(z.next_in - data);
+
+			if (used < len)
+				z.avail_in = (uInt)(len - used > UINT32_MAX ?
+					UINT32_MAX : len - used);
+		}
+	}
+	inflateEnd(&z);
+	return 0;
+}
+
+static int finish(struct profile *p, const char *name, int ret)
+{
+	if (ret < 0) {
+		profile_release(p);
+		return -1;
+	}
+	p->source = profile_intern(p, name, strlen(name));
+	if (!p->source) {
+		profile_release(p);
+		return -1;
+	}
+	return 0;
+}
+
+int profile_load_file(struct profile *p, const char *path,
+		      const struct load_options *opts, struct ls_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t max = opts ? opts->max_input : 0;
+	int ret;
+
+	profile_release(p);
+	ls_error_init(err, path);
+	if (input_slurp(path, max, &sb, err) < 0) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	ret = load_content(p, (const unsigned char *)sb.buf, sb.len, err);
+	strbuf_release(&sb);
+	if (finish(p, path, ret) < 0) {
+		if (!ls_error_is_set(err))
+			ls_error_set(err, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int profile_load_buffer(struct profile *p, const char *name,
+			const unsigned char *data, size_t len,
+			const struct load_options *opts, struct ls_error *err)
+{
+	uint64_t max = opts && opts->max_input ? opts->max_input :
+		INPUT_MAX_DEFAULT;
+	int ret;
+
+	profile_release(p);
+	ls_error_init(err, name);
+	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+		struct strbuf sb = STRBUF_INIT;
+
+		ret = inflate_buffer(data, len, max, &sb, err);
+		if (ret == 0)
+			ret = load_content(p, (const unsigned char *)sb.buf,
+					   sb.len, err);
+		strbuf_release(&sb);
+	} else if (len > max) {
+		ret = ls_error_set(err,
+			"input is larger than the limit of %llu bytes (see --max-input-size)",
+			(unsigned long long)max);
+	} else {
+		ret = load_content(p, data, len, err);
+	}
+	if (finish(p, name, ret) < 0) {
+		if (!ls_error_is_set(err))
+			ls_error_set(err, "out of memory");
+		return -1;
+	}
+	return 0;
+}
