@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "error.h"
 #include "intern.h"
 
 struct value_type {
@@ -132,9 +133,13 @@ void profile_release(struct profile *p);
 /* Interned copy of s[0..len) in p's arena; NULL when out of memory. */
 const char *profile_intern(struct profile *p, const char *s, size_t len);
 
-/* The index of the sample type named name (or a decimal index in range),
- * or -1. */
-int profile_find_sample_type(const struct profile *p, const char *name);
+/* The index of the sample type that name selects, as pprof's
+ * --sample_index does (SampleIndexByName): a decimal index, a type name, or
+ * a name with its "inuse_" prefix dropped ("space" for "inuse_space" in
+ * legacy profiles); NULL selects profile_default_sample_index(). -1 with
+ * err set (err may be NULL) when nothing matches. */
+int profile_sample_index(const struct profile *p, const char *name,
+			 struct ls_error *err);
 
 /* The sample index pprof uses by default: default_sample_type if it names
  * one, else the last. -1 for a profile without sample types. */

@@ -1,0 +1,635 @@
+/* graph.c - pprof's nodes with flat and cum values, at one granularity */
+#include "graph.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+
+void graph_options_init(struct graph_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->granularity = GRAPH_FUNCTIONS;
+	o->node_fraction = 0.005;
+	o->edge_fraction = 0.001;
+}
+
+int graph_granularity_parse(const char *name)
+{
+	static const char *const names[] = {
+		"functions", "filefunctions", "files", "lines", "addresses"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
+char *graph_clean_path(char *buf, const char *path)
+{
+	size_t n = strlen(path), r = 0, w = 0, dotdot = 0;
+	int rooted = n && path[0] == '/';
+
+	if (!n)
+		return strcpy(buf, ".");
+	if (rooted) {
+		buf[w++] = '/';
+		r = dotdot = 1;
+	}
+	while (r < n) {
+		if (path[r] == '/') {
+			r++;
+		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
+			r++;
+		} else if (path[r] == '.' && path[r + 1] == '.' &&
+			   (r + 2 == n || path[r + 2] == '/')) {
+			r += 2;
+			if (w > dotdot) {
+				w--;
+				while (w > dotdot && buf[w] != '/')
+					w--;
+			} else if (!rooted) {
+				if (w > 0)
+					buf[w++] = '/';
+				buf[w++] = '.';
+				buf[w++] = '.';
+				dotdot = w;
+			}
+		} else {
+			if ((rooted && w != 1) || (!rooted && w != 0))
+				buf[w++] = '/';
+			for (; r < n && path[r] != '/'; r++)
+				buf[w++] = path[r];
+		}
+	}
+	if (w == 0)
+		buf[w++] = '.';
+	buf[w] = '\0';
+	return buf;
+}
+
+const char *graph_inline_label(const struct graph_node *n)
+{
+	if (!n->inline_in)
+		return "";
+	return n->noinline_in ? "(partial-inline)" : "(inline)";
+}
+
+/* ---- node table: open addressing over node indices ---- */
+
+struct node_table {
+	uint32_t *slots;
+	size_t cap;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+static uint64_t info_hash(const struct graph_node_info *i)
+{
+	uint64_t h = 0;
+
+	h = mix(h, (uint64_t)(uintptr_t)i->name);
+	h = mix(h, (uint64_t)(uintptr_t)i->file);
+	h = mix(h, (uint64_t)(uintptr_t)i->objfile);
+	h = mix(h, i->address);
+	h = mix(h, (uint64_t)i->start_line);
+	h = mix(h, (uint64_t)i->line);
+	return h ^ (h >> 29);
+}
+
+static bool info_equal(const struct graph_node_info *a,
+		       const struct graph_node_info *b)
+{
+	return a->name == b->name && a->file == b->file &&
+	       a->objfile == b->objfile && a->address == b->address &&
+	       a->start_line == b->start_line && a->line == b->line;
+}
+
+static const char *base_name(struct graph *g, const char *path)
+{
+	size_t n = strlen(path);
+	const char *slash;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (n == 0)
+		return intern_str(&g->strings, ".", 1);
+	if (n == 1 && path[0] == '/')
+		return intern_str(&g->strings, "/", 1);
+	slash = memrchr(path, '/', n);
+	if (slash)
+		return intern_str(&g->strings, slash + 1, n - (size_t)(slash + 1 - path));
+	return intern_str(&g->strings, path, n);
+}
+
+/* pprof's NodeInfo.PrintableName. */
+static const char *printable_name(struct graph *g, const struct graph_node_info *i)
+{
+	char addr[32];
+	size_t need = strlen(i->name) + strlen(i->file) + strlen(i->objfile) + 64;
+	char *s = arena_alloc(&g->arena, need), *p = s;
+
+	if (!s)
+		return NULL;
+	*p = '\0';
+	if (i->address) {
+		snprintf(addr, sizeof(addr), "%016" PRIx64, i->address);
+		p += sprintf(p, "%s", addr);
+	}
+	if (*i->name)
+		p += sprintf(p, "%s%s", p != s ? " " : "", i->name);
+	if (i->line)
+		p += sprintf(p, "%s%s:%" PRId64, p != s ? " " : "", i->file, i->line);
+	else if (*i->file)
+		p += sprintf(p, "%s%s", p != s ? " " : "", i->file);
+	else if (*i->name)
+		;
+	else if (*i->objfile)
+		p += sprintf(p, "%s[%s]", p != s ? " " : "", base_name(g, i->objfile));
+	else
+		p += sprintf(p, "%s<unknown>", p != s ? " " : "");
+	return s;
+}
+
+static int table_grow(struct node_table *t, const struct graph *g)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024, i;
+	uint32_t *slots = malloc(cap * sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	memset(slots, 0xff, cap * sizeof(*slots));
+	for (i = 0; i < t->cap; i++) {
+		uint32_t id = t->slots[i];
+		size_t j;
+
+		if (id == NONE)
+			continue;
+		j = info_hash(&g->nodes[id].info) & (cap - 1);
+		while (slots[j] != NONE)
+			j = (j + 1) & (cap - 1);
+		slots[j] = id;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return 0;
+}
+
+
+static int64_t find_or_insert(struct graph *g, struct node_table *t,
+			      const struct graph_node_info *info)
+{
+	size_t j;
+	struct graph_node *n;
+
+	if ((g->nnodes + 1) * 2 > t->cap && table_grow(t, g) < 0)
+		return -1;
+	j = info_hash(info) & (t->cap - 1);
+	while (t->slots[j] != NONE) {
+		if (info_equal(&g->nodes[t->slots[j]].info, info))
+			return t->slots[j];
+		j = (j + 1) & (t->cap - 1);
+	}
+	if (g->nnodes == g->nodes_cap) {
+		size_t cap = g->nodes_cap ? g->nodes_cap * 2 : 1024;
+		struct graph_node *nn = realloc(g->nodes, cap * sizeof(*nn));
+
+		if (!nn)
+			return -1;
+		g->nodes = nn;
+		g->nodes_cap = cap;
+	}
+	n = &g->nodes[g->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->info = *info;
+	n->printable = printable_name(g, info);
+	if (!n->printable)
+		return -1;
+	t->slots[j] = (uint32_t)g->nnodes;
+	return (int64_t)g->nnodes++;
+}
+
+/* ---- edges: (src, dst) -> weight, inline, per-sample stamp ---- */
+
+struct edge {
+	uint32_t src, dst;
+	int64_t weight;
+	uint32_t stamp;
+	bool is_inline;
+};
+
+struct edge_table {
+	struct edge *slots;	/* src == NONE: empty */
+	size_t cap, count;
+};
+
+static uint64_t edge_hash(uint32_t s, uint32_t d)
+{
+	uint64_t h = ((uint64_t)s << 32 | d) * 0x9e3779b97f4a7c15ULL;
+
+	return h ^ (h >> 31);
+}
+
+static int edges_grow(struct edge_table *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 4096, i;
+	struct edge *slots = malloc(cap * sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (i = 0; i < cap; i++)
+		slots[i].src = NONE;
+	for (i = 0; i < t->cap; i++) {
+		size_t j;
+
+		if (t->slots[i].src == NONE)
+			continue;
+		j = edge_hash(t->slots[i].src, t->slots[i].dst) & (cap - 1);
+		while (slots[j].src != NONE)
+			j = (j + 1) & (cap - 1);
+		slots[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return 0;
+}
+
+static struct edge *edge_get(struct edge_table *t, uint32_t s, uint32_t d)
+{
+	size_t j;
+
+	if ((t->count + 1) * 2 > t->cap && edges_grow(t) < 0)
+		return NULL;
+	j = edge_hash(s, d) & (t->cap - 1);
+	while (t->slots[j].src != NONE) {
+		if (t->slots[j].src == s && t->slots[j].dst == d)
+			return &t->slots[j];
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->slots[j].src = s;
+	t->slots[j].dst = d;
+	t->slots[j].weight = 0;
+	t->slots[j].stamp = 0;
+	t->slots[j].is_inline = true;
+	t->count++;
+	return &t->slots[j];
+}
+
+static void edges_clear(struct edge_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		t->slots[i].src = NONE;
+	t->count = 0;
+}
+
+/* ---- building ---- */
+
+static int make_nodes(struct graph *g, struct ls_error *err)
+{
+	const struct profile_view *v = g->view;
+	const struct profile *p = v->profile;
+	enum graph_granularity gr = g->opts.granularity;
+	bool want_fn = gr != GRAPH_FILES;
+	bool want_file = gr != GRAPH_FUNCTIONS;
+	bool want_line = gr == GRAPH_LINES || gr == GRAPH_ADDRESSES;
+	bool want_addr = gr == GRAPH_ADDRESSES;
+	const char **clean = NULL;	/* cleaned file per function */
+	struct node_table t = { NULL, 0 };
+	char *buf = NULL;
+	size_t bufsize = 0, i, k;
+
+
+	g->loc_nodes = arena_calloc(&g->arena, p->nlocations + 1, sizeof(*g->loc_nodes));
+	g->loc_nnodes = arena_calloc(&g->arena, p->nlocations + 1, sizeof(*g->loc_nnodes));
+	clean = calloc(p->nfunctions + 1, sizeof(*clean));
+	if (!g->loc_nodes || !g->loc_nnodes || !clean)
+		goto oom;
+	for (i = 0; i < p->nlocations; i++) {
+		const struct location *l = &p->locations[i];
+		const struct view_location *vl = &v->locs[i];
+		const char *objfile = "";
+		size_t n = vl->nlines ? vl->nlines : 1;
+
+		if (vl->hidden)
+			continue;
+		if (l->mapping && *l->mapping->filename)
+			objfile = intern_str(&g->strings, l->mapping->filename,
+					     strlen(l->mapping->filename));
+		g->loc_nodes[i] = arena_alloc(&g->arena, n * sizeof(uint32_t));
+		if (!g->loc_nodes[i] || !objfile)
+			goto oom;
+		g->loc_nnodes[i] = n;
+		for (k = 0; k < n; k++) {
+			const struct line *ln = vl->nlines ? &vl->lines[k] : NULL;
+			const struct function *fn = ln ? ln->function : NULL;
+			struct graph_node_info info = { "", "", "", 0, 0, 0 };
+			int64_t id;
+
+			info.address = want_addr ? l->address : 0;
+			if (!fn) {
+				info.objfile = objfile;
+			} else {
+				size_t fi = (size_t)(fn - p->functions);
+
+				info.line = want_line ? ln->line : 0;
+				if (want_fn)
+					info.name = intern_str(&g->strings, fn->name, strlen(fn->name));
+				if (want_file && *fn->filename) {
+					if (fi < p->nfunctions && clean[fi]) {
+						info.file = clean[fi];
+					} else {
+						size_t need = strlen(fn->filename) + 2;
+
+						if (need > bufsize) {
+							char *nb = realloc(buf, need);
+
+							if (!nb)
+								goto oom;
+							buf = nb;
+							bufsize = need;
+						}
+						graph_clean_path(buf, fn->filename);
+						info.file = intern_str(&g->strings, buf, strlen(buf));
+						if (fi < p->nfunctions)
+							clean[fi] = info.file;
+					}
+				}
+				if (!info.name || !info.file)
+					goto oom;
+				if (!*info.name) {
+					info.objfile = objfile;
+					info.start_line = fn->start_line;
+				}
+			}
+			id = find_or_insert(g, &t, &info);
+			if (id < 0)
+				goto oom;
+			g->loc_nodes[i][k] = (uint32_t)id;
+		}
+	}
+	free(t.slots);
+	free(clean);
+	free(buf);
+	return 0;
+oom:
+	free(t.slots);
+	free(clean);
+	free(buf);
+	return ls_error_set(err, "out of memory");
+}
+
+/* pprof's graph.newGraph over the view, with only kept nodes when
+ * use_kept (KeptNodes); fills flat, cum and the edges. */
+static int accumulate(struct graph *g, struct edge_table *et, bool use_kept)
+{
+	const struct profile_view *v = g->view;
+	int si = g->opts.sample_index;
+	uint32_t stamp = 0;
+	size_t i, j;
+
+	for (i = 0; i < g->nnodes; i++) {
+		g->nodes[i].flat = g->nodes[i].cum = 0;
+		g->nodes[i].stamp = 0;
+		g->nodes[i].inline_in = g->nodes[i].noinline_in = false;
+	}
+	edges_clear(et);
+	for (i = 0; i < v->nsamples; i++) {
+		const struct view_sample *s = &v->samples[i];
+		int64_t w = s->sample->values[si];
+		uint32_t parent = NONE;
+		bool residual = false;
+
+		if (w == 0)
+			continue;
+		stamp++;
+		for (j = s->nlocations; j-- > 0; ) {
+			size_t li = view_location_index(v, s->locations[j]);
+			const uint32_t *ln = g->loc_nodes[li];
+			size_t nn = g->loc_nnodes[li], k;
+
+			for (k = nn; k-- > 0; ) {
+				uint32_t n = ln[k];
+				struct graph_node *node = &g->nodes[n];
+
+				if (use_kept && !node->kept) {
+					residual = true;
+					continue;
+				}
+				if (node->stamp != stamp) {
+					node->stamp = stamp;
+					node->cum += w;
+				}
+				if (parent != NONE && n != parent) {
+					struct edge *e = edge_get(et, parent, n);
+
+					if (!e)
+						return -1;
+					if (e->stamp != stamp) {
+						e->stamp = stamp;
+						e->weight += w;
+						if (k == nn - 1)
+							e->is_inline = false;
+					}
+				}
+				parent = n;
+				residual = false;
+			}
+		}
+		if (parent != NONE && !residual)
+			g->nodes[parent].flat += w;
+	}
+	return 0;
+}
+
+static const struct graph *sort_graph;
+
+static int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* fmt.Sprint(NodeInfo), pprof's last tie-break (compareNodes). */
+static int compare_info(const struct graph_node_info *a,
+			const struct graph_node_info *b)
+{
+	char *sa = NULL, *sb = NULL;
+	int c;
+
+	if (asprintf(&sa, "{%s  %" PRIu64 " %s %" PRId64 " %" PRId64 " %s}",
+		     a->name, a->address, a->file, a->start_line, a->line,
+		     a->objfile) < 0)
+		sa = NULL;
+	if (asprintf(&sb, "{%s  %" PRIu64 " %s %" PRId64 " %" PRId64 " %s}",
+		     b->name, b->address, b->file, b->start_line, b->line,
+		     b->objfile) < 0)
+		sb = NULL;
+	c = sa && sb ? strcmp(sa, sb) : 0;
+	free(sa);
+	free(sb);
+	return c;
+}
+
+static int cmp_flat(const void *x, const void *y)
+{
+	const struct graph_node *l = &sort_graph->nodes[*(const size_t *)x];
+	const struct graph_node *r = &sort_graph->nodes[*(const size_t *)y];
+	int c;
+
+	if (abs64(l->flat) != abs64(r->flat))
+		return abs64(l->flat) > abs64(r->flat) ? -1 : 1;
+	if ((c = strcmp(l->printable, r->printable)) != 0)
+		return c;
+	if (abs64(l->cum) != abs64(r->cum))
+		return abs64(l->cum) > abs64(r->cum) ? -1 : 1;
+	return compare_info(&l->info, &r->info);
+}
+
+static int cmp_cum(const void *x, const void *y)
+{
+	const struct graph_node *l = &sort_graph->nodes[*(const size_t *)x];
+	const struct graph_node *r = &sort_graph->nodes[*(const size_t *)y];
+	int c;
+
+	if (abs64(l->cum) != abs64(r->cum))
+		return abs64(l->cum) > abs64(r->cum) ? -1 : 1;
+	if ((c = strcmp(l->printable, r->printable)) != 0)
+		return c;
+	if (abs64(l->flat) != abs64(r->flat))
+		return abs64(l->flat) > abs64(r->flat) ? -1 : 1;
+	return compare_info(&l->info, &r->info);
+}
+
+/* The nodes of the graph just accumulated: kept (when use_kept) and with
+ * a non-zero flat or cum (selectNodesForGraph). */
+static size_t collect(struct graph *g, bool use_kept)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const struct graph_node *node = &g->nodes[i];
+
+		if (use_kept && !node->kept)
+			continue;
+		if (node->cum == 0 && node->flat == 0)
+			continue;
+		g->rows[n++] = i;
+	}
+	return n;
+}
+
+static void sort_rows(struct graph *g)
+{
+	sort_graph = g;
+	qsort(g->rows, g->nrows, sizeof(*g->rows),
+	      g->opts.cum_sort ? cmp_cum : cmp_flat);
+	sort_graph = NULL;
+}
+
+int graph_build(struct graph *g, const struct profile_view *v,
+		const struct graph_options *o, struct ls_error *err)
+{
+	const struct profile *p = v->profile;
+	struct edge_table et = { NULL, 0, 0 };
+	int64_t total_flat = 0, node_cutoff, edge_cutoff;
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	arena_init(&g->arena);
+	intern_init(&g->strings, &g->arena);
+	g->view = v;
+	g->opts = *o;
+	if (o->sample_index < 0 || (size_t)o->sample_index >= p->nsample_types)
+		return ls_error_set(err, "sample index %d is out of range",
+				    o->sample_index);
+	g->sample_type = p->sample_types[o->sample_index];
+
+	/* report.computeTotal: over every sample, before any filter */
+	for (i = 0; i < p->nsamples; i++)
+		g->total += abs64(p->samples[i].values[o->sample_index]);
+
+	if (make_nodes(g, err) < 0)
+		goto fail;
+	g->rows = arena_alloc(&g->arena, (g->nnodes + 1) * sizeof(*g->rows));
+	if (!g->rows || accumulate(g, &et, false) < 0)
+		goto oom;
+	g->nrows = collect(g, false);
+
+	for (i = 0; i < g->nrows; i++)
+		total_flat += g->nodes[g->rows[i]].flat;
+	node_cutoff = abs64((int64_t)((double)total_flat * o->node_fraction));
+	edge_cutoff = abs64((int64_t)((double)total_flat * o->edge_fraction));
+
+	if (node_cutoff > 0) {
+		size_t kept = 0;
+
+		for (i = 0; i < g->nnodes; i++)
+			g->nodes[i].kept = false;
+		for (i = 0; i < g->nrows; i++) {
+			struct graph_node *n = &g->nodes[g->rows[i]];
+
+			if (abs64(n->cum) >= node_cutoff) {
+				n->kept = true;
+				kept++;
+			}
+		}
+		g->dropped_nodes = g->nrows - kept;
+		if (accumulate(g, &et, true) < 0)
+			goto oom;
+		g->nrows = collect(g, true);
+	}
+	g->orig_count = g->nrows;
+	sort_rows(g);
+	if (o->node_count > 0 && (size_t)o->node_count < g->nrows) {
+		for (i = 0; i < g->nnodes; i++)
+			g->nodes[i].kept = false;
+		for (i = 0; i < (size_t)o->node_count; i++)
+			g->nodes[g->rows[i]].kept = true;
+		if (accumulate(g, &et, true) < 0)
+			goto oom;
+		g->nrows = collect(g, true);
+		sort_rows(g);
+	}
+
+	/* final TrimLowFrequencyEdges, then the inline marks (TextItems) */
+	for (i = 0; i < et.cap; i++) {
+		const struct edge *e = &et.slots[i];
+
+		if (e->src == NONE || abs64(e->weight) < edge_cutoff)
+			continue;
+		if (e->is_inline)
+			g->nodes[e->dst].inline_in = true;
+		else
+			g->nodes[e->dst].noinline_in = true;
+	}
+	for (i = 0; i < g->nrows; i++)
+		g->flat_sum += g->nodes[g->rows[i]].flat;
+	free(et.slots);
+	return 0;
+oom:
+	ls_error_set(err, "out of memory");
+fail:
+	free(et.slots);
+	graph_release(g);
+	return -1;
+}
+
+void graph_release(struct graph *g)
+{
+	free(g->nodes);
+	intern_release(&g->strings);
+	arena_release(&g->arena);
+	memset(g, 0, sizeof(*g));
+	arena_init(&g->arena);
+}
