@@ -55,5 +55,7 @@ int cli_parse_count(const char *usage, const char *opt, const char *arg,
 
 /* The commands, one file each (cmd_NAME.c). */
 int cmd_top(int argc, char **argv);
+int cmd_goroutines(int argc, char **argv);
+int cmd_grep(int argc, char **argv);
 
 #endif

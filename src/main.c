@@ -13,6 +13,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "top", cmd_top, "rank the sites of a profile, as go tool pprof -top" },
+	{ "goroutines", cmd_goroutines, "group a goroutine dump by stack, rank stuck goroutines" },
+	{ "grep", cmd_grep, "print the goroutines of a dump that match a pattern" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

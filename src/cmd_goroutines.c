@@ -1,0 +1,352 @@
+/* cmd_goroutines.c - leakscope goroutines: group a goroutine dump and rank stuck stacks */
+#include <getopt.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dump.h"
+#include "goroutines.h"
+#include "input.h"
+#include "reader.h"
+
+static const char usage_text[] =
+	"usage: leakscope goroutines [options] [DUMP|-]\n"
+	"  --min-count N      groups of at least N goroutines\n"
+	"  --min-wait DUR     goroutines waiting at least DUR (90s, 5m, 1h)\n"
+	"  --state RE         goroutines whose state matches RE\n"
+	"  --focus RE         stacks with a function matching RE\n"
+	"  --ignore RE        drop stacks with a function matching RE\n"
+	"  --user RE          functions of the service's own code\n"
+	"  --benign=show|hide show (last) or drop idle runtime/server goroutines\n"
+	"  --dump=N|all       which dump of a file holding several (default: last)\n"
+	"  -n N               at most N groups (0 = all, the default)\n"
+	"  --format=F         text (default), json or folded\n"
+	"  -o FILE            write to FILE instead of stdout\n"
+	"  -h, --help         this help\n";
+
+enum { OPT_MIN_COUNT = 256, OPT_MIN_WAIT, OPT_STATE, OPT_FOCUS, OPT_IGNORE,
+       OPT_USER, OPT_BENIGN, OPT_DUMP, OPT_FORMAT };
+
+static const struct option options[] = {
+	{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
+	{ "min-wait", required_argument, NULL, OPT_MIN_WAIT },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "focus", required_argument, NULL, OPT_FOCUS },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "benign", required_argument, NULL, OPT_BENIGN },
+	{ "dump", required_argument, NULL, OPT_DUMP },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct run {
+	struct goroutine_groups groups;
+	struct goroutine_filter filter;
+	long want_dump;		/* 1-based; 0 = last; -1 = all */
+	size_t cur_dump;
+	struct ls_error *err;
+};
+
+static int on_dump(size_t index, void *ctx)
+{
+	struct run *r = ctx;
+
+	r->cur_dump = index;
+	if (r->want_dump == 0)
+		goroutine_groups_reset(&r->groups);
+	return 0;
+}
+
+static int on_goroutine(const struct goroutine *g, void *ctx)
+{
+	struct run *r = ctx;
+
+	if (r->want_dump > 0 && (long)g->dump + 1 != r->want_dump)
+		return 0;
+	if (g->flags & GOROUTINE_TRUNCATED)
+		r->groups.truncated = true;
+	if (!goroutine_filter_match(&r->filter, g))
+		return 0;
+	return goroutine_groups_add(&r->groups, g, r->err);
+}
+
+static int compile(regex_t *re, bool *have, const char *opt, const char *pat)
+{
+	char msg[256];
+	int e;
+
+	if (*have)
+		regfree(re);
+	e = regcomp(re, pat, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		regerror(e, re, msg, sizeof(msg));
+		*have = false;
+		return cli_usage_error(usage_text, "%s: bad regular expression '%s': %s",
+				       opt, pat, msg);
+	}
+	*have = true;
+	return EXIT_OK;
+}
+
+/* Reads up to 64 KiB of whole lines to tell a dump from a profile. */
+static int read_head(struct input *in, struct strbuf *head, struct ls_error *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	int r = 0;
+
+	while (head->len < 65536 && (r = input_getline(in, &line, err)) > 0)
+		if (strbuf_add(head, line.buf, line.len) < 0) {
+			r = ls_error_set(err, "out of memory");
+			break;
+		}
+	strbuf_release(&line);
+	return r < 0 ? -1 : 0;
+}
+
+/* Streams the dump (head already read) through the parser. */
+static int parse_dump(struct dump_parser *p, struct input *in,
+		      const struct strbuf *head, struct ls_error *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	size_t pos = 0;
+	int r = 0;
+
+	while (pos < head->len && r >= 0) {
+		const char *nl = memchr(head->buf + pos, '\n', head->len - pos);
+		size_t end = nl ? (size_t)(nl - head->buf) + 1 : head->len;
+
+		r = dump_parser_line(p, head->buf + pos, end - pos, NULL, err);
+		pos = end;
+	}
+	while (r >= 0 && (r = input_getline(in, &line, err)) > 0)
+		r = dump_parser_line(p, line.buf, line.len, NULL, err);
+	strbuf_release(&line);
+	if (r >= 0)
+		r = dump_parser_finish(p, err);
+	return r < 0 ? -1 : 0;
+}
+
+int cmd_goroutines(int argc, char **argv)
+{
+	struct run run;
+	regex_t re_state, re_focus, re_ignore, re_user;
+	bool h_state = false, h_focus = false, h_ignore = false, h_user = false;
+	const char *format = "text", *outpath = NULL, *path = "-";
+	const char *source;
+	struct goroutines_meta meta;
+	struct dump_parser parser;
+	struct profile prof;
+	struct ls_error err;
+	struct input in;
+	struct strbuf head = STRBUF_INIT;
+	struct cli_output out;
+	long n = 0, count;
+	int c, ret = EXIT_OK, wr = 0;
+	bool is_profile = false;
+
+	memset(&run, 0, sizeof(run));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hn:o:", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+		case 'n':
+			if ((ret = cli_parse_count(usage_text, "-n", optarg, &n)))
+				goto out_re;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_MIN_COUNT:
+			if ((ret = cli_parse_count(usage_text, "--min-count", optarg, &count)))
+				goto out_re;
+			run.filter.min_count = (uint64_t)count;
+			break;
+		case OPT_MIN_WAIT:
+			if (goroutine_parse_wait(optarg, &run.filter.min_wait) < 0) {
+				ret = cli_usage_error(usage_text,
+					"--min-wait: '%s' is not a duration such as 90s, 5m or 1h",
+					optarg);
+				goto out_re;
+			}
+			break;
+		case OPT_STATE:
+			if ((ret = compile(&re_state, &h_state, "--state", optarg)))
+				goto out_re;
+			break;
+		case OPT_FOCUS:
+			if ((ret = compile(&re_focus, &h_focus, "--focus", optarg)))
+				goto out_re;
+			break;
+		case OPT_IGNORE:
+			if ((ret = compile(&re_ignore, &h_ignore, "--ignore", optarg)))
+				goto out_re;
+			break;
+		case OPT_USER:
+			if ((ret = compile(&re_user, &h_user, "--user", optarg)))
+				goto out_re;
+			break;
+		case OPT_BENIGN:
+			if (!strcmp(optarg, "hide"))
+				run.filter.hide_benign = true;
+			else if (!strcmp(optarg, "show"))
+				run.filter.hide_benign = false;
+			else {
+				ret = cli_usage_error(usage_text,
+					"--benign: '%s' is not show or hide", optarg);
+				goto out_re;
+			}
+			break;
+		case OPT_DUMP:
+			if (!strcmp(optarg, "all")) {
+				run.want_dump = -1;
+			} else if (!strcmp(optarg, "last")) {
+				run.want_dump = 0;
+			} else {
+				if ((ret = cli_parse_count(usage_text, "--dump", optarg, &count)))
+					goto out_re;
+				if (count < 1) {
+					ret = cli_usage_error(usage_text,
+						"--dump: dumps are numbered from 1");
+					goto out_re;
+				}
+				run.want_dump = count;
+			}
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") &&
+			    strcmp(optarg, "folded")) {
+				ret = cli_usage_error(usage_text,
+					"--format: '%s' is not text, json or folded", optarg);
+				goto out_re;
+			}
+			format = optarg;
+			break;
+		case ':':
+			ret = cli_usage_error(usage_text, "option '%s' needs a value",
+					      argv[optind - 1]);
+			goto out_re;
+		default:
+			ret = cli_usage_error(usage_text, "unknown option '%s'",
+					      argv[optind - 1]);
+			goto out_re;
+		}
+	}
+	if (argc - optind > 1) {
+		ret = cli_usage_error(usage_text, "too many arguments");
+		goto out_re;
+	}
+	if (argc - optind == 1)
+		path = argv[optind];
+	source = strcmp(path, "-") ? path : "stdin";
+	run.filter.state = h_state ? &re_state : NULL;
+	run.filter.focus = h_focus ? &re_focus : NULL;
+	run.filter.ignore = h_ignore ? &re_ignore : NULL;
+	run.filter.user = h_user ? &re_user : NULL;
+	run.err = &err;
+	goroutine_groups_init(&run.groups);
+	dump_parser_init(&parser, source, on_goroutine, on_dump, &run);
+	profile_init(&prof);
+
+	/* A dump is streamed (memory follows distinct stacks), so no size
+	 * limit; a profile read whole keeps input.h's default guard. */
+	if (input_open(&in, path, UINT64_MAX, &err) < 0) {
+		ls_error_subject(&err, source);
+		ret = cli_report(&err);
+		goto out;
+	}
+	ls_error_subject(&err, source);
+	if (read_head(&in, &head, &err) < 0) {
+		input_close(&in);
+		ret = cli_report(&err);
+		goto out;
+	}
+	/* text that is not a debug=1 profile goes to the dump parser, which
+	 * says so when it finds no goroutine */
+	is_profile = head.len > 0 && !dump_sniff(head.buf, head.len) &&
+		     (in.gzipped || !strncmp(head.buf, "goroutine profile:", 18) ||
+		      memchr(head.buf, '\0', head.len) != NULL);
+	if (is_profile) {
+		struct load_options lo = { 0 };
+
+		in.max = INPUT_MAX_DEFAULT;
+		if (input_read_all(&in, &head, &err) < 0 ||
+		    profile_load_buffer(&prof, source, (const unsigned char *)head.buf,
+					head.len, &lo, &err) < 0 ||
+		    goroutine_groups_add_profile(&run.groups, &prof, &run.filter, &err) < 0) {
+			input_close(&in);
+			ls_error_subject(&err, source);
+			ret = cli_report(&err);
+			goto out;
+		}
+	} else if (parse_dump(&parser, &in, &head, &err) < 0) {
+		input_close(&in);
+		ret = cli_report(&err);
+		goto out;
+	}
+	input_close(&in);
+	if (!is_profile && parser.total == 0) {
+		ret = cli_errorf(path, "no goroutine dump found (no \"goroutine N [state]:\" line)");
+		goto out;
+	}
+	if (!is_profile && run.want_dump > (long)parser.ndumps) {
+		ret = cli_errorf(path, "--dump=%ld: the input holds %zu dump%s", run.want_dump,
+				 parser.ndumps, parser.ndumps == 1 ? "" : "s");
+		goto out;
+	}
+	goroutine_groups_rank(&run.groups, &run.filter);
+
+	memset(&meta, 0, sizeof(meta));
+	meta.source = source;
+	meta.limit = (size_t)n;
+	meta.reason = "";
+	if (is_profile) {
+		meta.dump = 1;
+		meta.ndumps = 1;
+	} else {
+		meta.ndumps = parser.ndumps;
+		if (run.want_dump < 0) {
+			size_t i;
+
+			meta.dump = 0;
+			for (i = 0; i < parser.ndumps; i++)
+				meta.truncated |= parser.dumps[i].truncated;
+		} else {
+			meta.dump = run.want_dump ? (size_t)run.want_dump : parser.ndumps;
+			meta.truncated = parser.dumps[meta.dump - 1].truncated;
+			meta.reason = parser.dumps[meta.dump - 1].reason;
+		}
+	}
+	if ((ret = cli_output_open(&out, outpath)) != EXIT_OK)
+		goto out;
+	if (!strcmp(format, "json"))
+		wr = goroutines_write_json(out.fp, &run.groups, &meta);
+	else if (!strcmp(format, "folded"))
+		wr = goroutines_write_folded(out.fp, &run.groups, &meta);
+	else
+		goroutines_write_text(out.fp, &run.groups, &meta);
+	if (wr < 0)
+		cli_errorf(NULL, "out of memory");
+	ret = cli_output_close(&out, wr == 0);
+out:
+	strbuf_release(&head);
+	profile_release(&prof);
+	dump_parser_release(&parser);
+	goroutine_groups_release(&run.groups);
+out_re:
+	if (h_state)
+		regfree(&re_state);
+	if (h_focus)
+		regfree(&re_focus);
+	if (h_ignore)
+		regfree(&re_ignore);
+	if (h_user)
+		regfree(&re_user);
+	return ret;
+}

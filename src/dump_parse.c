@@ -1,0 +1,690 @@
+/* dump_parse.c - the goroutine traceback parser (every Go version, streaming)
+ *
+ * Grammar, from runtime/traceback.go (Go 1.13 .. 1.25):
+ *   dump      = { preamble } { goroutine }
+ *   preamble  = "panic: " msg [" [recovered]"] | "fatal error: " msg
+ *             | "SIG" NAME ": " msg | "PC=" ... | "[signal " ... "]"
+ *             | "runtime stack:" frames | register lines "rax    0x0"
+ *             | "-----" (GOTRACEBACK=crash: the next thread's report)
+ *   goroutine = header { frame | elided | unavailable } [ createdby ]
+ *               { "[originating from goroutine N]:" { frame } [ createdby ] }
+ *   header    = "goroutine " N [" gp=" X " m=" M [" mp=" X]] " [" state
+ *               [" (scan)"] [", " N " minutes"] [", locked to thread"] "]:"
+ *   frame     = func "(" args ")" NL TAB file ":" line [" +0x" off]
+ *               [" fp=0x.. sp=0x.. pc=0x.."]          (args "..." = inlined)
+ *   createdby = "created by " func [" in goroutine " N] NL TAB file ":" line ...
+ *   elided    = "...additional frames elided..." | "..." N " frames elided..."
+ * Lines may end in CRLF and carry any indentation (pasted copies); lines
+ * that fit nothing are log lines and end the goroutine they interrupt.
+ * A new dump starts at a panic/fatal/signal preamble after goroutines
+ * (unless a "-----" line says it is the next thread of the same crash) and
+ * at a goroutine id already seen in the current dump (id 0 excepted: every
+ * thread's g0 is "goroutine 0").
+ */
+#include "dump.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+
+enum { MODE_TOP = 0, MODE_PREAMBLE, MODE_RUNTIME_STACK };
+
+/* pprof's writeGoroutineStacks stops at a 64 MiB buffer. */
+#define PPROF_STACK_LIMIT ((uint64_t)64 << 20)
+
+static bool has_prefix(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_hex(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+void dump_parser_init(struct dump_parser *p, const char *name,
+		      dump_goroutine_fn on_goroutine, dump_start_fn on_dump,
+		      void *ctx)
+{
+	memset(p, 0, sizeof(*p));
+	arena_init(&p->arena);
+	intern_init(&p->strings, &p->arena);
+	strbuf_init(&p->scratch);
+	p->on_goroutine = on_goroutine;
+	p->on_dump = on_dump;
+	p->ctx = ctx;
+	p->name = name;
+	p->last_had_newline = true;
+}
+
+void dump_parser_release(struct dump_parser *p)
+{
+	intern_release(&p->strings);
+	arena_release(&p->arena);
+	strbuf_release(&p->scratch);
+	free(p->dumps);
+	free(p->frames);
+	free(p->args_off);
+	dump_idset_free(p->ids);
+	memset(p, 0, sizeof(*p));
+}
+
+static int oom(struct dump_parser *p, struct ls_error *err)
+{
+	return ls_error_set_line(err, p->lineno, "out of memory");
+}
+
+static int new_dump(struct dump_parser *p, struct ls_error *err)
+{
+	struct dump_info *d;
+
+	if (p->ndumps == p->adumps) {
+		size_t n = p->adumps ? p->adumps * 2 : 4;
+		struct dump_info *nd = realloc(p->dumps, n * sizeof(*nd));
+
+		if (!nd)
+			return oom(p, err);
+		p->dumps = nd;
+		p->adumps = n;
+	}
+	d = &p->dumps[p->ndumps++];
+	memset(d, 0, sizeof(*d));
+	d->first_line = p->lineno;
+	d->reason = "";
+	if (!p->ids && !(p->ids = dump_idset_new()))
+		return oom(p, err);
+	dump_idset_clear(p->ids);
+	p->last_dashes = false;
+	if (p->on_dump) {
+		int r = p->on_dump(p->ndumps - 1, p->ctx);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int add_preamble(struct dump_parser *p, const char *s, size_t len,
+			struct ls_error *err)
+{
+	struct dump_info *d;
+	char *copy;
+
+	if (!p->ndumps && new_dump(p, err) < 0)
+		return -1;
+	d = &p->dumps[p->ndumps - 1];
+	if (d->npreamble >= DUMP_PREAMBLE_MAX)
+		return 0;
+	if (!d->preamble) {
+		d->preamble = arena_calloc(&p->arena, DUMP_PREAMBLE_MAX,
+					   sizeof(*d->preamble));
+		if (!d->preamble)
+			return oom(p, err);
+	}
+	copy = arena_strndup(&p->arena, s, len);
+	if (!copy)
+		return oom(p, err);
+	d->preamble[d->npreamble++] = copy;
+	if (!d->reason[0])
+		d->reason = copy;
+	return 0;
+}
+
+/* Hands the current goroutine to the callback. */
+static int finish_goroutine(struct dump_parser *p, bool truncated,
+			    struct ls_error *err)
+{
+	struct goroutine *g = &p->cur;
+	struct dump_info *d = &p->dumps[p->ndumps - 1];
+	size_t i;
+	int r = 0;
+
+	(void)err;
+	if (!p->in_goroutine)
+		return 0;
+	p->in_goroutine = false;
+	if (p->pending_frame || p->pending_created_by) {
+		/* a frame without its file line */
+		if (truncated)
+			g->flags |= GOROUTINE_TRUNCATED;
+		else
+			g->flags |= GOROUTINE_MALFORMED;
+	}
+	if (truncated)
+		g->flags |= GOROUTINE_TRUNCATED;
+	if (g->nframes == 0 && !(g->flags & GOROUTINE_UNAVAILABLE) &&
+	    !(g->flags & GOROUTINE_TRUNCATED))
+		g->flags |= GOROUTINE_MALFORMED;
+	if (g->flags & GOROUTINE_TRUNCATED)
+		d->truncated = true;
+	p->pending_frame = p->pending_created_by = false;
+	p->in_ancestor = false;
+	g->frames = p->frames;
+	g->header = p->scratch.buf + p->header_off;
+	for (i = 0; i < g->nframes; i++)
+		g->frames[i].args = p->scratch.buf + p->args_off[i];
+	if (g->has_created_by)
+		g->created_by.args = "";
+	d->ngoroutines++;
+	p->total++;
+	if (p->on_goroutine)
+		r = p->on_goroutine(g, p->ctx);
+	return r < 0 ? r : 0;
+}
+
+/* Appends s[0..len) and a NUL to the scratch buffer; its offset or -1. */
+static long long scratch_add(struct dump_parser *p, const char *s, size_t len)
+{
+	size_t off = p->scratch.len;
+
+	if (strbuf_add(&p->scratch, s, len) < 0 || strbuf_addch(&p->scratch, 0) < 0)
+		return -1;
+	return (long long)off;
+}
+
+static int start_goroutine(struct dump_parser *p, const char *s, size_t len,
+			   uint64_t id, const char *state, size_t state_len,
+			   int64_t wait, bool locked, struct ls_error *err)
+{
+	struct goroutine *g = &p->cur;
+	long long off;
+
+	memset(g, 0, sizeof(*g));
+	strbuf_reset(&p->scratch);
+	off = scratch_add(p, s, len);
+	if (off < 0)
+		return oom(p, err);
+	p->header_off = (size_t)off;
+	g->id = id;
+	g->state = intern_str(&p->strings, state, state_len);
+	if (!g->state)
+		return oom(p, err);
+	g->wait_minutes = wait;
+	g->locked = locked;
+	g->lineno = p->lineno;
+	g->dump = p->ndumps - 1;
+	g->created_by.func = g->created_by.file = g->created_by.args = "";
+	p->in_goroutine = true;
+	p->in_ancestor = false;
+	p->pending_frame = p->pending_created_by = false;
+	return 0;
+}
+
+/* "func(args)": the function and the arguments; false if not a call. */
+static bool split_call(const char *s, size_t len, size_t *func_len,
+		       size_t *args_start, size_t *args_len)
+{
+	size_t i;
+	int depth = 0;
+
+	if (len < 3 || s[len - 1] != ')')
+		return false;
+	for (i = len; i-- > 0;) {
+		if (s[i] == ')')
+			depth++;
+		else if (s[i] == '(' && --depth == 0)
+			break;
+	}
+	if (depth != 0 || i == 0 || i == (size_t)-1)
+		return false;
+	/* A function name has no spaces before its argument list, except in
+	 * the rare method on a type written with one; reject obvious prose. */
+	if (memchr(s, ' ', i))
+		return false;
+	*func_len = i;
+	*args_start = i + 1;
+	*args_len = len - 1 - (i + 1);
+	return true;
+}
+
+/* "file:line [+0xoff] [fp=0x.. sp=0x.. pc=0x..]" */
+static bool parse_file_line(const char *s, size_t len, size_t *file_len,
+			    int64_t *line, uint64_t *offset)
+{
+	size_t end = len, i;
+	int64_t n = 0, mul = 1;
+
+	*offset = 0;
+	/* strip trailing " key=0x.." and " +0x.." words */
+	for (;;) {
+		size_t sp = end;
+
+		while (sp > 0 && s[sp - 1] != ' ')
+			sp--;
+		if (sp == 0)
+			break;
+		if (has_prefix(s + sp, end - sp, "fp=") ||
+		    has_prefix(s + sp, end - sp, "sp=") ||
+		    has_prefix(s + sp, end - sp, "pc=")) {
+			end = sp - 1;
+			continue;
+		}
+		if (has_prefix(s + sp, end - sp, "+0x")) {
+			uint64_t off = 0;
+
+			for (i = sp + 3; i < end && is_hex(s[i]); i++) {
+				char c = s[i];
+
+				off = off * 16 + (uint64_t)(is_digit(c) ? c - '0' :
+					(c | 0x20) - 'a' + 10);
+			}
+			if (i != end)
+				return false;
+			*offset = off;
+			end = sp - 1;
+			continue;
+		}
+		break;
+	}
+	while (end > 0 && s[end - 1] == ' ')
+		end--;
+	i = end;
+	while (i > 0 && is_digit(s[i - 1]))
+		i--;
+	if (i == end || i < 2 || s[i - 1] != ':')
+		return false;
+	for (size_t k = end; k > i; k--) {
+		n += (s[k - 1] - '0') * mul;
+		mul *= 10;
+	}
+	*file_len = i - 1;
+	*line = n;
+	return true;
+}
+
+static bool is_register_line(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && i < 8 && ((s[i] >= 'a' && s[i] <= 'z') || is_digit(s[i])))
+		i++;
+	if (i == 0 || i >= len || s[i] != ' ')
+		return false;
+	while (i < len && s[i] == ' ')
+		i++;
+	if (!has_prefix(s + i, len - i, "0x"))
+		return false;
+	for (i += 2; i < len; i++)
+		if (!is_hex(s[i]))
+			return false;
+	return true;
+}
+
+static bool is_elided(const char *s, size_t len)
+{
+	return len >= 13 && has_prefix(s, len, "...") &&
+	       memcmp(s + len - 10, " elided...", 10) == 0;
+}
+
+/* A line that opens a panic, fatal error or signal report. */
+static bool is_report_start(const char *s, size_t len)
+{
+	size_t i;
+
+	if (has_prefix(s, len, "panic: ") || has_prefix(s, len, "fatal error: ") ||
+	    has_prefix(s, len, "unexpected fault address ") ||
+	    has_prefix(s, len, "fatal: ") || has_prefix(s, len, "runtime: "))
+		return true;
+	if (!has_prefix(s, len, "SIG"))
+		return false;
+	for (i = 3; i < len && ((s[i] >= 'A' && s[i] <= 'Z') || is_digit(s[i])); i++)
+		;
+	return i > 3 && i + 1 < len && s[i] == ':' && s[i + 1] == ' ';
+}
+
+/* Lines the runtime prints inside a traceback that are not frames. */
+static bool is_traceback_note(const char *s, size_t len)
+{
+	return has_prefix(s, len, "traceback: ") || has_prefix(s, len, "runtime: ") ||
+	       has_prefix(s, len, "stack: frame={") ||
+	       (has_prefix(s, len, "0x") && len > 2 && is_hex(s[2]) &&
+		memchr(s, ':', len) != NULL && !memchr(s, '(', len));
+}
+
+/* A C identifier: a cgo traceback frame printed without arguments. */
+static bool is_c_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || is_digit(s[0]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!(s[i] == '_' || is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+static int body_line(struct dump_parser *p, const char *s, size_t len,
+		     bool *handled, struct ls_error *err)
+{
+	struct goroutine *g = &p->cur;
+	size_t flen, astart, alen;
+	int64_t line;
+	uint64_t off;
+
+	*handled = true;
+	if (p->pending_frame && has_prefix(s, len, "pc=0x")) {
+		/* a C frame without file (printOneCgoTraceback) */
+		p->pending_frame = false;
+		return 0;
+	}
+	if (p->pending_frame || p->pending_created_by) {
+		if (parse_file_line(s, len, &flen, &line, &off)) {
+			struct dump_frame *f;
+			const char *file;
+
+			if (p->in_ancestor && !p->pending_created_by) {
+				p->pending_frame = false;
+				return 0;
+			}
+			if (p->pending_created_by && p->in_ancestor) {
+				p->pending_created_by = false;
+				return 0;
+			}
+			file = intern_str(&p->strings, s, flen);
+			if (!file)
+				return oom(p, err);
+			f = p->pending_created_by ? &g->created_by
+						  : &p->frames[g->nframes - 1];
+			f->file = file;
+			f->line = line;
+			f->offset = off;
+			p->pending_frame = p->pending_created_by = false;
+			return 0;
+		}
+		g->flags |= GOROUTINE_MALFORMED;
+		p->pending_frame = p->pending_created_by = false;
+	}
+	if (has_prefix(s, len, "created by ")) {
+		const char *fs = s + 11;
+		size_t fl = len - 11, i;
+
+		p->pending_created_by = true;
+		if (p->in_ancestor)
+			return 0;
+		/* " in goroutine N" (Go 1.21+) */
+		i = fl;
+		while (i > 0 && is_digit(fs[i - 1]))
+			i--;
+		if (i < fl && i >= 14 && memcmp(fs + i - 14, " in goroutine ", 14) == 0) {
+			uint64_t id = 0;
+
+			for (size_t k = i; k < fl; k++)
+				id = id * 10 + (uint64_t)(fs[k] - '0');
+			g->parent_id = id;
+			fl = i - 14;
+		}
+		g->has_created_by = true;
+		g->created_by.func = intern_str(&p->strings, fs, fl);
+		if (!g->created_by.func)
+			return oom(p, err);
+		return 0;
+	}
+	if (has_prefix(s, len, "[originating from goroutine ")) {
+		p->in_ancestor = true;
+		return 0;
+	}
+	if (is_elided(s, len)) {
+		if (!p->in_ancestor)
+			g->flags |= GOROUTINE_ELIDED;
+		return 0;
+	}
+	if (has_prefix(s, len, "goroutine running on other thread; stack unavailable")) {
+		g->flags |= GOROUTINE_UNAVAILABLE;
+		return 0;
+	}
+	if (is_traceback_note(s, len))
+		return 0;
+	/* cgo frames (printOneCgoTraceback): "non-Go function" or a C
+	 * function name, then "\tpc=0x.." or "\tfile.c:12 pc=0x.." */
+	if ((len == 15 && memcmp(s, "non-Go function", 15) == 0) ||
+	    (is_c_name(s, len) &&
+	     (g->nframes == 0 || !strchr(p->frames[g->nframes - 1].func, '.')))) {
+		/* C frames come first (leaf end), before any Go function */
+		flen = len;
+		astart = len;
+		alen = 0;
+		goto frame;
+	}
+	if (split_call(s, len, &flen, &astart, &alen)) {
+		struct dump_frame *f;
+		long long aoff;
+frame:
+
+		p->pending_frame = true;
+		if (p->in_ancestor)
+			return 0;
+		if (g->nframes == p->aframes) {
+			size_t n = p->aframes ? p->aframes * 2 : 64;
+			struct dump_frame *nf = realloc(p->frames, n * sizeof(*nf));
+			size_t *no;
+
+			if (!nf)
+				return oom(p, err);
+			p->frames = nf;
+			no = realloc(p->args_off, n * sizeof(*no));
+			if (!no)
+				return oom(p, err);
+			p->args_off = no;
+			p->aframes = n;
+		}
+		f = &p->frames[g->nframes];
+		memset(f, 0, sizeof(*f));
+		f->func = intern_str(&p->strings, s, flen);
+		if (!f->func)
+			return oom(p, err);
+		f->file = "";
+		f->inlined = alen == 3 && memcmp(s + astart, "...", 3) == 0;
+		aoff = scratch_add(p, s + astart, alen);
+		if (aoff < 0)
+			return oom(p, err);
+		p->args_off[g->nframes] = (size_t)aoff;
+		g->nframes++;
+		return 0;
+	}
+	*handled = false;
+	return 0;
+}
+
+int dump_parser_line(struct dump_parser *p, const char *line, size_t len,
+		     enum dump_line_kind *kind, struct ls_error *err)
+{
+	const char *s = line;
+	size_t n = len;
+	enum dump_line_kind k = DUMP_LINE_OTHER;
+	uint64_t id;
+	const char *state;
+	size_t state_len;
+	int64_t wait;
+	bool locked;
+	int r;
+
+	p->lineno++;
+	p->last_had_newline = n > 0 && s[n - 1] == '\n';
+	if (n && s[n - 1] == '\n')
+		n--;
+	if (n && s[n - 1] == '\r')
+		n--;
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+
+	if (n == 0) {
+		if (p->in_goroutine && (r = finish_goroutine(p, false, err)) < 0)
+			return r;
+		p->mode = MODE_TOP;
+		k = DUMP_LINE_BLANK;
+		goto out;
+	}
+	if (dump_parse_header(s, n, &id, &state, &state_len, &wait, &locked)) {
+		if (p->in_goroutine && (r = finish_goroutine(p, false, err)) < 0)
+			return r;
+		p->mode = MODE_TOP;
+		if (!p->ndumps) {
+			if ((r = new_dump(p, err)) < 0)
+				return r;
+		}
+		if (id != 0) {
+			int added = dump_idset_add(p->ids, id);
+
+			if (added < 0)
+				return oom(p, err);
+			if (added == 0) {
+				/* the same id again: the next snapshot */
+				if ((r = new_dump(p, err)) < 0)
+					return r;
+				if (dump_idset_add(p->ids, id) < 0)
+					return oom(p, err);
+			}
+		}
+		if ((r = start_goroutine(p, s, n, id, state, state_len, wait,
+					 locked, err)) < 0)
+			return r;
+		p->last_dashes = false;
+		k = DUMP_LINE_HEADER;
+		goto out;
+	}
+	if (p->in_goroutine) {
+		bool handled;
+
+		if ((r = body_line(p, s, n, &handled, err)) < 0)
+			return r;
+		if (handled) {
+			k = DUMP_LINE_BODY;
+			goto out;
+		}
+		if (!p->last_had_newline) {
+			/* the input stops in the middle of this line */
+			k = DUMP_LINE_BODY;
+			if ((r = finish_goroutine(p, true, err)) < 0)
+				return r;
+			goto out;
+		}
+		if ((r = finish_goroutine(p, false, err)) < 0)
+			return r;
+	}
+	if (n == 5 && memcmp(s, "-----", 5) == 0) {
+		p->last_dashes = true;
+		p->mode = MODE_TOP;
+		k = p->ndumps ? DUMP_LINE_PREAMBLE : DUMP_LINE_OTHER;
+		goto out;
+	}
+	if (p->mode == MODE_RUNTIME_STACK) {
+		k = DUMP_LINE_PREAMBLE;
+		goto out;
+	}
+	if (p->mode == MODE_PREAMBLE) {
+		if ((r = add_preamble(p, s, n, err)) < 0)
+			return r;
+		k = DUMP_LINE_PREAMBLE;
+		goto out;
+	}
+	if (is_report_start(s, n)) {
+		if (!p->ndumps || (p->dumps[p->ndumps - 1].ngoroutines &&
+				   !p->last_dashes)) {
+			if ((r = new_dump(p, err)) < 0)
+				return r;
+		}
+		if ((r = add_preamble(p, s, n, err)) < 0)
+			return r;
+		p->mode = MODE_PREAMBLE;
+		p->last_dashes = false;
+		k = DUMP_LINE_PREAMBLE;
+		goto out;
+	}
+	if (p->ndumps && has_prefix(s, n, "runtime stack:")) {
+		p->mode = MODE_RUNTIME_STACK;
+		k = DUMP_LINE_PREAMBLE;
+		goto out;
+	}
+	if (p->ndumps && (is_register_line(s, n) || has_prefix(s, n, "PC=") ||
+			  has_prefix(s, n, "[signal "))) {
+		if ((r = add_preamble(p, s, n, err)) < 0)
+			return r;
+		k = DUMP_LINE_PREAMBLE;
+		goto out;
+	}
+out:
+	if (kind)
+		*kind = k;
+	return 0;
+}
+
+int dump_parser_finish(struct dump_parser *p, struct ls_error *err)
+{
+	if (p->in_goroutine) {
+		struct goroutine *g = &p->cur;
+		bool truncated = p->pending_frame || p->pending_created_by ||
+			(g->nframes == 0 && !g->has_created_by &&
+			 !(g->flags & GOROUTINE_UNAVAILABLE));
+
+		return finish_goroutine(p, truncated, err);
+	}
+	return 0;
+}
+
+/* Marks the last goroutine truncated when the input is exactly the size
+ * at which pprof stops writing, or ended in the middle of a line. */
+static int finish_input(struct dump_parser *p, uint64_t bytes,
+			struct ls_error *err)
+{
+	if (p->in_goroutine && bytes == PPROF_STACK_LIMIT)
+		return finish_goroutine(p, true, err);
+	if (!p->in_goroutine && bytes == PPROF_STACK_LIMIT && p->ndumps)
+		p->dumps[p->ndumps - 1].truncated = true;
+	return dump_parser_finish(p, err);
+}
+
+int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
+		    struct ls_error *err)
+{
+	struct input in;
+	struct strbuf line = STRBUF_INIT;
+	enum dump_line_kind k = DUMP_LINE_OTHER;
+	int r;
+
+	if (input_open(&in, path, max, err) < 0)
+		return -1;
+	while ((r = input_getline(&in, &line, err)) > 0) {
+		r = dump_parser_line(p, line.buf, line.len, &k, err);
+		if (r < 0)
+			break;
+	}
+	if (r == 0)
+		r = finish_input(p, in.consumed, err);
+	if (r < 0 && !err->line && p->lineno)
+		err->line = p->lineno;
+	input_close(&in);
+	strbuf_release(&line);
+	return r < 0 ? -1 : 0;
+}
+
+int dump_parse_buffer(struct dump_parser *p, const char *data, size_t len,
+		      struct ls_error *err)
+{
+	size_t pos = 0;
+	int r;
+
+	while (pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+
+		r = dump_parser_line(p, data + pos, end - pos, NULL, err);
+		if (r < 0)
+			return r;
+		pos = end;
+	}
+	return finish_input(p, len, err);
+}

@@ -1,0 +1,226 @@
+/* goroutines_write.c - goroutine groups as text, JSON and folded stacks */
+#include "goroutines.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t shown(const struct goroutine_groups *gs, const struct goroutines_meta *m)
+{
+	return m->limit && m->limit < gs->n ? m->limit : gs->n;
+}
+
+static void write_states(FILE *fp, const struct ggroup *g)
+{
+	size_t i;
+
+	if (g->nstates == 1 && !g->other_states) {
+		fputs(g->states[0].state, fp);
+		return;
+	}
+	for (i = 0; i < g->nstates; i++)
+		fprintf(fp, "%s%s x%llu", i ? ", " : "", g->states[i].state,
+			(unsigned long long)g->states[i].count);
+	if (g->other_states)
+		fprintf(fp, ", other x%llu", (unsigned long long)g->other_states);
+}
+
+static void write_frame(FILE *fp, const char *mark, const struct dump_frame *f)
+{
+	fprintf(fp, "  %s %s", mark, f->func[0] ? f->func : "?");
+	if (f->file[0])
+		fprintf(fp, "  %s:%lld", f->file, (long long)f->line);
+	if (f->inlined)
+		fputs("  (inlined)", fp);
+	fputc('\n', fp);
+}
+
+void goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
+			   const struct goroutines_meta *m)
+{
+	size_t i, j, n = shown(gs, m);
+
+	fprintf(fp, "%s: %llu goroutines", m->source, (unsigned long long)gs->total);
+	if (m->dump)
+		fprintf(fp, " in dump %zu of %zu", m->dump, m->ndumps);
+	else
+		fprintf(fp, " in %zu dumps", m->ndumps);
+	fprintf(fp, ", %zu groups", gs->n);
+	if (n < gs->n)
+		fprintf(fp, " (%zu shown)", n);
+	if (m->truncated)
+		fputs(", TRUNCATED: the input ends inside a goroutine", fp);
+	fputc('\n', fp);
+	if (m->reason && m->reason[0])
+		fprintf(fp, "%s\n", m->reason);
+	for (i = 0; i < n; i++) {
+		const struct ggroup *g = gs->list[i];
+
+		fprintf(fp, "\n%llu goroutine%s", (unsigned long long)g->count,
+			g->count == 1 ? "" : "s");
+		if (gs->has_states) {
+			fputs(" [", fp);
+			write_states(fp, g);
+			if (g->wait_max > 0) {
+				if (g->wait_min == g->wait_max)
+					fprintf(fp, ", %lld minutes", (long long)g->wait_max);
+				else
+					fprintf(fp, ", %lld~%lld minutes",
+						(long long)g->wait_min, (long long)g->wait_max);
+			}
+			if (g->locked)
+				fprintf(fp, ", %llu locked to thread",
+					(unsigned long long)g->locked);
+			fputc(']', fp);
+		}
+		fprintf(fp, " score %.1f", g->score);
+		if (g->benign)
+			fputs(" benign", fp);
+		if (g->truncated)
+			fprintf(fp, " (%llu truncated)", (unsigned long long)g->truncated);
+		if (g->flags & GOROUTINE_ELIDED)
+			fputs(" (frames elided)", fp);
+		if (g->flags & GOROUTINE_UNAVAILABLE)
+			fputs(" (stack unavailable)", fp);
+		fputc('\n', fp);
+		if (g->labels[0])
+			fprintf(fp, "  labels: %s\n", g->labels);
+		for (j = 0; j < g->nframes; j++)
+			write_frame(fp, (long)j == g->user_frame ? ">" : " ",
+				    &g->frames[j]);
+		if (g->has_created_by) {
+			fprintf(fp, "    created by %s", g->created_by.func);
+			if (g->created_by.file[0])
+				fprintf(fp, "  %s:%lld", g->created_by.file,
+					(long long)g->created_by.line);
+			fputc('\n', fp);
+		}
+	}
+}
+
+static void add_id(uint64_t id, void *ctx)
+{
+	json_array_append_new((json_t *)ctx, json_integer((json_int_t)id));
+}
+
+static json_t *frame_json(const struct dump_frame *f, bool user)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "func", json_string(f->func));
+	json_object_set_new(o, "file", json_string(f->file));
+	json_object_set_new(o, "line", json_integer(f->line));
+	if (f->inlined)
+		json_object_set_new(o, "inlined", json_true());
+	if (user)
+		json_object_set_new(o, "user", json_true());
+	return o;
+}
+
+int goroutines_write_json(FILE *fp, const struct goroutine_groups *gs,
+			  const struct goroutines_meta *m)
+{
+	json_t *root = json_object(), *groups = json_array();
+	size_t i, j, n = shown(gs, m);
+	int r;
+
+	if (!root || !groups)
+		return -1;
+	json_object_set_new(root, "total", json_integer((json_int_t)gs->total));
+	json_object_set_new(root, "truncated", json_boolean(m->truncated));
+	json_object_set_new(root, "dumps", json_integer((json_int_t)m->ndumps));
+	json_object_set_new(root, "dump", json_integer((json_int_t)m->dump));
+	json_object_set_new(root, "reason", json_string(m->reason ? m->reason : ""));
+	for (i = 0; i < n; i++) {
+		const struct ggroup *g = gs->list[i];
+		json_t *o = json_object(), *a, *st;
+
+		json_object_set_new(o, "count", json_integer((json_int_t)g->count));
+		json_object_set_new(o, "state", json_string(ggroup_state(g)));
+		st = json_object();
+		for (j = 0; j < g->nstates; j++)
+			json_object_set_new(st, g->states[j].state[0] ? g->states[j].state : "?",
+					    json_integer((json_int_t)g->states[j].count));
+		json_object_set_new(o, "states", st);
+		a = json_array();
+		json_array_append_new(a, json_integer(g->wait_min));
+		json_array_append_new(a, json_integer(g->wait_max));
+		json_object_set_new(o, "wait_minutes", a);
+		json_object_set_new(o, "locked", json_integer((json_int_t)g->locked));
+		if (g->has_created_by) {
+			json_t *cb = json_object();
+
+			json_object_set_new(cb, "func", json_string(g->created_by.func));
+			json_object_set_new(cb, "file", json_string(g->created_by.file));
+			json_object_set_new(cb, "line", json_integer(g->created_by.line));
+			json_object_set_new(o, "created_by", cb);
+		} else {
+			json_object_set_new(o, "created_by", json_null());
+		}
+		a = json_array();
+		ggroup_each_id(g, add_id, a);
+		json_object_set_new(o, "ids", a);
+		a = json_array();
+		for (j = 0; j < g->nframes; j++)
+			json_array_append_new(a, frame_json(&g->frames[j],
+							    (long)j == g->user_frame));
+		json_object_set_new(o, "frames", a);
+		if (g->labels[0])
+			json_object_set_new(o, "labels", json_string(g->labels));
+		json_object_set_new(o, "benign", json_boolean(g->benign));
+		json_object_set_new(o, "truncated", json_integer((json_int_t)g->truncated));
+		json_object_set_new(o, "score", json_real((double)(long long)(g->score * 100 + 0.5) / 100));
+		json_array_append_new(groups, o);
+	}
+	json_object_set_new(root, "groups", groups);
+	r = json_dumpf(root, fp, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	fputc('\n', fp);
+	json_decref(root);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int goroutines_write_folded(FILE *fp, const struct goroutine_groups *gs,
+			    const struct goroutines_meta *m)
+{
+	size_t i, j, n = shown(gs, m);
+	char **lines = calloc(n ? n : 1, sizeof(*lines));
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!lines)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct ggroup *g = gs->list[i];
+		const char *st = ggroup_state(g);
+
+		strbuf_reset(&sb);
+		for (j = g->nframes; j-- > 0;) {
+			strbuf_addstr(&sb, g->frames[j].func[0] ? g->frames[j].func : "?");
+			if (j || st[0])
+				strbuf_addch(&sb, ';');
+		}
+		if (st[0])
+			strbuf_addf(&sb, "[%s]", st);
+		strbuf_addf(&sb, " %llu", (unsigned long long)g->count);
+		lines[i] = strdup(sb.buf);
+		if (!lines[i]) {
+			while (i--)
+				free(lines[i]);
+			free(lines);
+			strbuf_release(&sb);
+			return -1;
+		}
+	}
+	qsort(lines, n, sizeof(*lines), cmp_str);
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	strbuf_release(&sb);
+	return 0;
+}

@@ -1,0 +1,157 @@
+/* test_goroutines.c - grouping, ids, benign detection, stuck score */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "goroutines.h"
+
+static struct goroutine_groups groups;
+static struct ls_error err;
+
+static int add(const struct goroutine *g, void *ctx)
+{
+	(void)ctx;
+	return goroutine_groups_add(&groups, g, &err);
+}
+
+/* groups borrow the parser's strings: it lives until the next parse */
+static struct dump_parser parser;
+
+static void parse(const char *text)
+{
+	dump_parser_release(&parser);
+	goroutine_groups_init(&groups);
+	dump_parser_init(&parser, "t", add, NULL, NULL);
+	assert_int_equal(dump_parse_buffer(&parser, text, strlen(text), &err), 0);
+	goroutine_groups_rank(&groups, NULL);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	dump_parser_release(&parser);
+	return 0;
+}
+
+static void collect_id(uint64_t id, void *ctx)
+{
+	uint64_t **p = ctx;
+
+	*(*p)++ = id;
+}
+
+static void test_goroutines__group_ignores_args_and_parent(void **state)
+{
+	uint64_t ids[8], *p = ids;
+
+	(void)state;
+	parse("goroutine 5 [chan receive, 2 minutes]:\nmain.w(0x1)\n\t/a.go:3 +0x1\n"
+	      "created by main.main in goroutine 1\n\t/a.go:9 +0x2\n\n"
+	      "goroutine 1000 [chan receive, 7 minutes]:\nmain.w(0x2)\n\t/a.go:3 +0x5\n"
+	      "created by main.main in goroutine 4\n\t/a.go:9 +0x2\n\n"
+	      "goroutine 6 [chan receive]:\nmain.w(0x2)\n\t/a.go:4 +0x5\n"
+	      "created by main.main\n\t/a.go:9 +0x2\n");
+	assert_int_equal(groups.total, 3);
+	assert_int_equal(groups.n, 2);
+	assert_int_equal(groups.list[0]->count, 2);
+	assert_int_equal(groups.list[0]->wait_min, 2);
+	assert_int_equal(groups.list[0]->wait_max, 7);
+	ggroup_each_id(groups.list[0], collect_id, &p);
+	assert_int_equal(p - ids, 2);
+	assert_int_equal(ids[0], 5);
+	assert_int_equal(ids[1], 1000);
+	assert_int_equal(groups.list[0]->user_frame, 0);
+	goroutine_groups_release(&groups);
+}
+
+static void test_goroutines__nil_chan_outranks_count(void **state)
+{
+	(void)state;
+	parse("goroutine 1 [chan receive (nil chan)]:\nmain.a()\n\t/a.go:1 +0x1\n\n"
+	      "goroutine 2 [chan receive]:\nmain.b()\n\t/a.go:2 +0x1\n\n"
+	      "goroutine 3 [chan receive]:\nmain.b()\n\t/a.go:2 +0x1\n\n");
+	assert_string_equal(groups.list[0]->frames[0].func, "main.a");
+	assert_true(groups.list[0]->score > groups.list[1]->score);
+	goroutine_groups_release(&groups);
+}
+
+static void test_goroutines__benign_last(void **state)
+{
+	(void)state;
+	parse("goroutine 7 [IO wait]:\ninternal/poll.runtime_pollWait(0x1, 0x72)\n\t/n.go:1 +0x1\n"
+	      "net.(*TCPListener).Accept(0x1)\n\t/t.go:2 +0x1\n\n"
+	      "goroutine 8 [IO wait]:\ninternal/poll.runtime_pollWait(0x1, 0x72)\n\t/n.go:1 +0x1\n"
+	      "net.(*TCPListener).Accept(0x1)\n\t/t.go:2 +0x1\n\n"
+	      "goroutine 2 [sleep]:\ntime.Sleep(0x1)\n\t/s.go:1 +0x1\nmain.s()\n\t/a.go:2 +0x1\n\n");
+	assert_false(groups.list[0]->benign);
+	assert_true(groups.list[1]->benign);
+	assert_int_equal(groups.list[0]->user_frame, 1);
+	goroutine_groups_release(&groups);
+}
+
+static void test_goroutines__parse_wait(void **state)
+{
+	int64_t m;
+
+	(void)state;
+	assert_int_equal(goroutine_parse_wait("5m", &m), 0);
+	assert_int_equal(m, 5);
+	assert_int_equal(goroutine_parse_wait("1h30m", &m), 0);
+	assert_int_equal(m, 90);
+	assert_int_equal(goroutine_parse_wait("90s", &m), 0);
+	assert_int_equal(m, 2);
+	assert_int_equal(goroutine_parse_wait("7", &m), 0);
+	assert_int_equal(m, 7);
+	assert_int_equal(goroutine_parse_wait("x", &m), -1);
+	assert_int_equal(goroutine_parse_wait("5d", &m), -1);
+}
+
+static void test_goroutines__state_weight(void **state)
+{
+	(void)state;
+	assert_true(goroutine_state_weight("select (no cases)") > goroutine_state_weight("select"));
+	assert_true(goroutine_state_weight("chan send") > goroutine_state_weight("running"));
+}
+
+static void test_goroutines__dump_to_profile(void **state)
+{
+	const char *text =
+		"goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n\n"
+		"goroutine 5 [chan send]:\nmain.w()\n\t/a.go:2 +0x1\nmain.r()\n\t/a.go:3 +0x1\n\n"
+		"goroutine 6 [chan send]:\nmain.w()\n\t/a.go:2 +0x1\nmain.r()\n\t/a.go:3 +0x1\n";
+	struct profile p;
+	int64_t total = 0;
+	size_t i;
+
+	(void)state;
+	profile_init(&p);
+	assert_int_equal(goroutines_dump_to_profile(&p, "t", text, strlen(text), 0, &err), 0);
+	assert_int_equal(p.nsample_types, 1);
+	assert_string_equal(p.sample_types[0].type, "goroutine");
+	assert_int_equal(p.nsamples, 2);
+	assert_int_equal(p.nlocations, 3);
+	for (i = 0; i < p.nsamples; i++)
+		total += p.samples[i].values[0];
+	assert_int_equal(total, 3);
+	assert_string_equal(p.samples[1].locations[0]->lines[0].function->name, "main.w");
+	profile_release(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_goroutines__group_ignores_args_and_parent),
+		cmocka_unit_test(test_goroutines__nil_chan_outranks_count),
+		cmocka_unit_test(test_goroutines__benign_last),
+		cmocka_unit_test(test_goroutines__parse_wait),
+		cmocka_unit_test(test_goroutines__state_weight),
+		cmocka_unit_test(test_goroutines__dump_to_profile),
+	};
+
+	dump_parser_init(&parser, "t", NULL, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
