@@ -125,6 +125,11 @@ conformance: $(BIN)
 demo: $(BIN)
 	$(Q)LEAKSCOPE=$(BIN) sh scripts/demo.sh
 
+# Benchmarks side by side with go tool pprof and panicparse (bench/README.md).
+# run.sh builds its own optimised tree in build/bench and the inputs.
+bench:
+	$(Q)sh bench/run.sh
+
 clean:
 	rm -rf build
 
