@@ -1,0 +1,172 @@
+/* test_arena.c - the arena, the string buffer and the intern table */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arena.h"
+#include "intern.h"
+#include "strbuf.h"
+
+static void test_arena__aligned_and_disjoint(void **state)
+{
+	struct arena a = ARENA_INIT;
+	unsigned char *prev = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 1; i < 5000; i += 7) {
+		unsigned char *p = arena_alloc(&a, i);
+
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+		memset(p, 0xab, i);	/* ASan catches overlap or overflow */
+		assert_true(p != prev);
+		prev = p;
+	}
+	assert_true(a.used >= 5000);
+	arena_release(&a);
+	assert_null(a.head);
+	assert_int_equal(a.used, 0);
+}
+
+static void test_arena__large_block_keeps_current(void **state)
+{
+	struct arena a = ARENA_INIT;
+	char *small1, *big, *small2;
+
+	(void)state;
+	small1 = arena_alloc(&a, 16);
+	big = arena_alloc(&a, 1 << 20);
+	small2 = arena_alloc(&a, 16);
+	assert_non_null(small1);
+	assert_non_null(big);
+	assert_non_null(small2);
+	/* the small allocations share the first block */
+	assert_true(small2 > small1 && small2 - small1 < 4096);
+	memset(big, 0, 1 << 20);
+	arena_release(&a);
+}
+
+static void test_arena__calloc_overflow_and_zero(void **state)
+{
+	struct arena a = ARENA_INIT;
+	unsigned char *p;
+	size_t i;
+
+	(void)state;
+	assert_null(arena_calloc(&a, SIZE_MAX / 2, 4));
+	assert_null(arena_alloc(&a, SIZE_MAX));
+	p = arena_calloc(&a, 100, 3);
+	assert_non_null(p);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(p[i], 0);
+	assert_non_null(arena_alloc(&a, 0));
+	arena_release(&a);
+	arena_release(&a);	/* twice is fine */
+}
+
+static void test_arena__strndup(void **state)
+{
+	struct arena a = ARENA_INIT;
+	char *s;
+
+	(void)state;
+	s = arena_strndup(&a, "hello world", 5);
+	assert_string_equal(s, "hello");
+	s = arena_strndup(&a, "", 0);
+	assert_string_equal(s, "");
+	arena_release(&a);
+}
+
+static void test_strbuf__never_null(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	strbuf_release(&sb);
+	assert_non_null(sb.buf);
+	assert_int_equal(sb.len, 0);
+	strbuf_reset(&sb);	/* on the static empty string */
+	assert_string_equal(sb.buf, "");
+}
+
+static void test_strbuf__add_and_format(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(strbuf_addstr(&sb, "goroutine "), 0);
+	assert_int_equal(strbuf_addf(&sb, "%d [%s]:", 42, "chan receive"), 0);
+	assert_string_equal(sb.buf, "goroutine 42 [chan receive]:");
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(strbuf_addch(&sb, 'x'), 0);
+	assert_int_equal(sb.len, 28 + 10000);
+	assert_int_equal(sb.buf[sb.len], '\0');
+	strbuf_setlen(&sb, 9);
+	assert_string_equal(sb.buf, "goroutine");
+	strbuf_setlen(&sb, 1000);	/* never grows */
+	assert_int_equal(sb.len, 9);
+	assert_int_equal(strbuf_add(&sb, "\0z", 2), 0);
+	assert_int_equal(sb.len, 11);
+	assert_int_equal(sb.buf[10], 'z');
+	assert_int_equal(strbuf_grow(&sb, SIZE_MAX), -1);
+	assert_int_equal(sb.len, 11);
+	strbuf_release(&sb);
+}
+
+static void test_intern__same_pointer(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct intern t;
+	const char *x, *y, *z;
+	char name[32];
+	const char *kept[5000];
+	int i;
+
+	(void)state;
+	intern_init(&t, &a);
+	x = intern_str(&t, "main.worker+junk", 11);
+	y = intern_str(&t, "main.worker", 11);
+	z = intern_str(&t, "main.worke", 10);
+	assert_string_equal(x, "main.worker");
+	assert_ptr_equal(x, y);
+	assert_ptr_not_equal(x, z);
+	assert_ptr_equal(intern_str(&t, "", 0), intern_str(&t, "abc", 0));
+	/* many strings: survives rehashing, still one copy each */
+	for (i = 0; i < 5000; i++) {
+		int n = snprintf(name, sizeof(name), "pkg.F%d", i);
+
+		kept[i] = intern_str(&t, name, (size_t)n);
+		assert_non_null(kept[i]);
+	}
+	for (i = 0; i < 5000; i++) {
+		int n = snprintf(name, sizeof(name), "pkg.F%d", i);
+
+		assert_ptr_equal(intern_str(&t, name, (size_t)n), kept[i]);
+	}
+	assert_int_equal(t.count, 5002);
+	intern_release(&t);
+	arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena__aligned_and_disjoint),
+		cmocka_unit_test(test_arena__large_block_keeps_current),
+		cmocka_unit_test(test_arena__calloc_overflow_and_zero),
+		cmocka_unit_test(test_arena__strndup),
+		cmocka_unit_test(test_strbuf__never_null),
+		cmocka_unit_test(test_strbuf__add_and_format),
+		cmocka_unit_test(test_intern__same_pointer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
