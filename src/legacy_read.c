@@ -177,6 +177,7 @@ struct legacy {
 	size_t nvalues;			/* per sample */
 	long record;			/* current sample record, for symbols */
 	bool java_funcs;		/* functions keyed by name only */
+	bool go_symbols;		/* Go's "#\t0x.. func file:line" seen */
 };
 
 static void legacy_free(struct legacy *l)
@@ -604,6 +605,7 @@ static int symbol_line(struct legacy *l, struct str t)
 	fn = function_for(l, fname, file);
 	if (fn < 0)
 		return oom(l);
+	l->go_symbols = true;
 	return location_line(l, loc, fn, lineno, false);
 }
 
@@ -696,12 +698,10 @@ static int comment_line(struct legacy *l, struct str t, bool *in_memstats)
 	if (has_prefix(c, "# runtime.MemStats"))
 		*in_memstats = true;
 	if (*in_memstats) {
-		const char *s;
+		/* Kept as written, "# " included: text reports, like
+		 * pprof's, leave out comments that start with '#'. */
+		const char *s = intern(l, c.s, c.n);
 
-		c.s++;
-		c.n--;
-		c = trim(c);
-		s = intern(l, c.s, c.n);
 		if (!s || PUSH(l->comments, l->ncomments, l->capcomments) < 0)
 			return oom(l);
 		l->comments[l->ncomments++] = s;
@@ -1282,8 +1282,13 @@ static bool types_are(const struct profile *p, const char *const *t,
 	return true;
 }
 
-/* addLegacyFrameInfo */
-static int legacy_frame_info(struct profile *p)
+/* addLegacyFrameInfo. pprof's drop patterns name C/C++ allocators and,
+ * for heap profiles, every runtime.* frame: with the symbols pprof never
+ * reads they would cut a Go debug=1 stack down to its unsymbolized
+ * runtime.goexit root. Go's runtime writes those stacks exactly as it
+ * writes the profile.proto form, which has no drop frames, so a profile
+ * symbolized by Go's own symbol lines gets none either (go_symbols). */
+static int legacy_frame_info(struct profile *p, bool go_symbols)
 {
 	static const char *const heap1[] = { "allocations", "size" };
 	static const char *const heap2[] = { "objects", "space" };
@@ -1294,7 +1299,9 @@ static int legacy_frame_info(struct profile *p)
 	static const char *const cont[] = { "contentions", "delay" };
 	const char *drop = cpu_profiler_rx, *keep = "";
 
-	if (types_are(p, heap1, 2) || types_are(p, heap2, 2) ||
+	if (go_symbols) {
+		drop = "";
+	} else if (types_are(p, heap1, 2) || types_are(p, heap2, 2) ||
 	    types_are(p, heap3, 2) || types_are(p, heap4, 2) ||
 	    types_are(p, heap5, 4)) {
 		drop = alloc_rx;
@@ -1446,7 +1453,7 @@ static int finish(struct legacy *l, bool massage, bool zero_addresses)
 	free(order);
 	if (p->nsample_types == 0 && p->nsamples)
 		return ls_error_set(l->err, "missing sample type information");
-	if (legacy_frame_info(p) < 0)
+	if (legacy_frame_info(p, l->go_symbols) < 0)
 		return oom(l);
 	return 1;
 }

@@ -104,18 +104,34 @@ static void test_legacy__go_heap_debug1(void **state)
 	/* the same function is one function */
 	assert_ptr_equal(p.samples[1].locations[0]->lines[0].function,
 			 p.samples[0].locations[0]->lines[0].function);
-	/* runtime.MemStats kept as comments */
+	/* runtime.MemStats kept as comments, as written */
 	assert_int_equal(p.ncomments, 5);
-	assert_string_equal(p.comments[0], "runtime.MemStats");
-	assert_string_equal(p.comments[1], "Alloc = 3072");
-	assert_string_equal(p.comments[4], "DebugGC = false");
-	/* pprof's drop frames for heap profiles */
-	assert_non_null(strstr(p.drop_frames, "runtime\\..*"));
-	assert_string_equal(p.keep_frames,
-		"runtime\\.panic|runtime\\.reflectcall|runtime\\.call[0-9]*");
+	assert_string_equal(p.comments[0], "# runtime.MemStats");
+	assert_string_equal(p.comments[1], "# Alloc = 3072");
+	assert_string_equal(p.comments[4], "# DebugGC = false");
+	/* Go wrote these stacks: pprof's C++ allocator drop frames
+	 * (runtime\..* among them) must not prune them */
+	assert_string_equal(p.drop_frames, "");
+	assert_string_equal(p.keep_frames, "");
 	/* a fake mapping covers addresses without a memory map */
 	assert_int_equal(p.nmappings, 1);
 	assert_int_equal(p.mappings[0].memory_limit, UINT64_MAX);
+	profile_release(&p);
+}
+
+/* Without Go's symbol lines, pprof's drop frames for heap profiles apply:
+ * a symbolizer could name C/C++ allocators and runtime frames later. */
+static void test_legacy__heap_unsymbolized_keeps_pprof_drop_frames(void **state)
+{
+	struct profile p;
+	struct ls_error err;
+
+	(void)state;
+	assert_int_equal(load(&p, "heap-unsymbolized.txt", &err), 0);
+	assert_int_equal(p.nsamples, 2);
+	assert_non_null(strstr(p.drop_frames, "runtime\\..*"));
+	assert_string_equal(p.keep_frames,
+		"runtime\\.panic|runtime\\.reflectcall|runtime\\.call[0-9]*");
 	profile_release(&p);
 }
 
@@ -363,6 +379,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_legacy__go_heap_debug1),
+		cmocka_unit_test(test_legacy__heap_unsymbolized_keeps_pprof_drop_frames),
 		cmocka_unit_test(test_legacy__goroutine_debug1),
 		cmocka_unit_test(test_legacy__contention),
 		cmocka_unit_test(test_legacy__threadz),
