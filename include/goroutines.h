@@ -156,6 +156,8 @@ struct goroutines_meta {
 	bool truncated;		/* the dump shown was cut off */
 	const char *reason;	/* its first preamble line ("panic: ..."), or "" */
 	size_t limit;		/* most groups to write; 0 = all */
+	bool color;		/* text: ANSI colours for states, own frames */
+	const regex_t *user;	/* the service's own code; NULL: path rule */
 };
 
 /* Human-readable report: one block per group, leaf frame first, the first
@@ -172,5 +174,10 @@ int goroutines_write_json(FILE *fp, const struct goroutine_groups *gs,
  * 0 or -1 when out of memory. */
 int goroutines_write_folded(FILE *fp, const struct goroutine_groups *gs,
 			    const struct goroutines_meta *m);
+
+/* A flame graph (flame.h) of the folded stacks: the state as the
+ * leaf-most box, the service's own functions in green. 0 or -1. */
+int goroutines_write_svg(FILE *fp, const struct goroutine_groups *gs,
+			 const struct goroutines_meta *m);
 
 #endif

@@ -20,17 +20,33 @@
 /* Default --max-input-size: 4 GiB of decompressed input. */
 #define INPUT_MAX_DEFAULT ((uint64_t)4 << 30)
 
+/* The longest line input_getline returns: 64 MiB, the most Go's
+ * runtime/pprof writes for a whole goroutine dump, so no dump line is
+ * longer. A longer line is an error naming its line number, so that a
+ * binary file or a bomb without newlines never holds more than this. */
+#define INPUT_LINE_MAX ((size_t)64 << 20)
+
 struct input {
 	void *gz;		/* gzFile, opaque here to keep zlib.h out */
 	const char *name;	/* as given; "-" is stdin */
 	uint64_t max;		/* most bytes of content to accept */
+	size_t max_line;	/* longest line (INPUT_LINE_MAX) */
 	uint64_t consumed;	/* content bytes returned so far */
 	long long lineno;	/* lines returned by input_getline */
 	char *buf;
 	size_t pos, end;
 	bool eof;
 	bool gzipped;
+	uint64_t file_size;	/* regular file and input_progress set; else 0 */
 };
+
+/* Progress hook, NULL unless the CLI sets it (cli_progress, when stderr
+ * is a terminal): called after each read of a regular file with the bytes
+ * of the file read so far (compressed bytes for gzip) and its size, and
+ * once with end set when the input closes. */
+typedef void (*input_progress_fn)(const char *name, uint64_t done,
+				  uint64_t total, bool end);
+extern input_progress_fn input_progress;
 
 /* Opens path ("-" for stdin). max 0 means INPUT_MAX_DEFAULT. */
 int input_open(struct input *in, const char *path, uint64_t max,
@@ -40,9 +56,15 @@ int input_open(struct input *in, const char *path, uint64_t max,
  * gzip streams and content larger than in->max. */
 int input_read_all(struct input *in, struct strbuf *sb, struct ls_error *err);
 
+/* Appends up to want bytes of content to sb (fewer at the end of the
+ * input). Returns how many were appended, 0 at the end, -1 on error. */
+long input_read_some(struct input *in, struct strbuf *sb, size_t want,
+		     struct ls_error *err);
+
 /* Replaces sb with the next line, '\n' included when present. Returns 1
- * for a line, 0 at end of input, -1 on error. A line longer than in->max
- * is an error; memory follows the longest line. */
+ * for a line, 0 at end of input, -1 on error. A line longer than
+ * in->max_line is an error (err->line is its number); memory follows the
+ * longest line. */
 int input_getline(struct input *in, struct strbuf *sb, struct ls_error *err);
 
 void input_close(struct input *in);
@@ -50,6 +72,14 @@ void input_close(struct input *in);
 /* Convenience: open, read everything, close. */
 int input_slurp(const char *path, uint64_t max, struct strbuf *sb,
 		struct ls_error *err);
+
+/* Fills err with the message for content over the limit max (err->line
+ * untouched): "input is larger than --max-input-size=4GiB once
+ * decompressed ...". Returns -1. */
+int input_error_too_large(struct ls_error *err, uint64_t max);
+
+/* Writes max as the shortest exact size ("4GiB", "100k", "1234"). */
+void input_format_size(char *buf, size_t size, uint64_t max);
 
 /* Parses a size such as "4GiB", "512MB", "100k" or "1048576" into bytes
  * (all multiples are powers of 1024). 0 on success, -1 if malformed. */

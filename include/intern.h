@@ -9,18 +9,31 @@
 #define LEAKSCOPE_INTERN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
+/* A slot keeps the string's hash and length beside it, so that a probe
+ * compares two integers before it touches the string (bench/README.md). */
+struct intern_slot {
+	const char *s;		/* NULL = empty */
+	uint32_t len;		/* UINT32_MAX: this long or longer */
+	uint32_t hash;		/* the hash's low half */
+};
+
 struct intern {
 	struct arena *arena;
-	const char **slots;	/* open addressing, NULL = empty */
+	struct intern_slot *slots;	/* open addressing */
 	size_t cap;		/* power of two, or 0 */
 	size_t count;
 };
 
 void intern_init(struct intern *t, struct arena *arena);
 void intern_release(struct intern *t);
+
+/* Makes room for n more strings without rehashing (a hint: 0 on
+ * success, -1 when out of memory; the table still works either way). */
+int intern_reserve(struct intern *t, size_t n);
 
 /* The interned copy of s[0..len), or NULL when out of memory.
  * "" is always interned as the same static empty string. */

@@ -17,6 +17,10 @@
  *        node names at the graph's granularity joined by ';', a space and
  *        the summed value; lines sorted bytewise; zero sums omitted.
  *        Trimming (nodefraction, nodecount) does not apply.
+ * svg    a flame graph (flame.h) of the same stacks as folded.
+ *
+ * With color set, text marks the service's own functions (bold cyan);
+ * the other writers ignore it.
  */
 #ifndef LEAKSCOPE_REPORT_H
 #define LEAKSCOPE_REPORT_H
@@ -28,11 +32,13 @@
 struct report_options {
 	const char *const *active_filters;	/* "focus=RE", ... */
 	size_t nactive_filters;
+	bool color;		/* ANSI colour in text */
 };
 
 int report_text(FILE *fp, const struct graph *g, const struct report_options *o);
 int report_json(FILE *fp, const struct graph *g, const struct report_options *o);
 int report_folded(FILE *fp, const struct graph *g, const struct report_options *o);
+int report_svg(FILE *fp, const struct graph *g, const struct report_options *o);
 
 /* The unit pprof prints the table in (report.selectOutputUnit), as a
  * to_unit for units_label(). */

@@ -2,6 +2,7 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +34,15 @@ void arena_release(struct arena *a)
 	arena_init(a);
 }
 
-static struct arena_block *block_new(size_t size)
+/* zero: from calloc, which knows that fresh pages from the kernel are
+ * zero already; a memset would touch every page once more. */
+static struct arena_block *block_new(size_t size, bool zero)
 {
 	struct arena_block *b;
 
 	if (size > SIZE_MAX - sizeof(*b))
 		return NULL;
-	b = malloc(sizeof(*b) + size);
+	b = zero ? calloc(1, sizeof(*b) + size) : malloc(sizeof(*b) + size);
 	if (!b)
 		return NULL;
 	b->next = NULL;
@@ -48,7 +51,7 @@ static struct arena_block *block_new(size_t size)
 	return b;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+static void *alloc(struct arena *a, size_t size, bool *zeroed)
 {
 	const size_t align = alignof(max_align_t);
 	struct arena_block *b = a->head;
@@ -63,6 +66,7 @@ void *arena_alloc(struct arena *a, size_t size)
 	if (b) {
 		pos = b->pos;
 		if (size <= b->size - pos) {
+			*zeroed = false;
 			b->pos = pos + size;
 			a->used += size;
 			return b->data + pos;
@@ -71,7 +75,7 @@ void *arena_alloc(struct arena *a, size_t size)
 	if (size > ARENA_BLOCK_SIZE / 4) {
 		/* A large request gets a block of its own, linked behind
 		 * the current one so that the current one stays in use. */
-		struct arena_block *big = block_new(size);
+		struct arena_block *big = block_new(size, *zeroed);
 
 		if (!big)
 			return NULL;
@@ -85,7 +89,8 @@ void *arena_alloc(struct arena *a, size_t size)
 		a->used += size;
 		return big->data;
 	}
-	b = block_new(ARENA_BLOCK_SIZE);
+	*zeroed = false;
+	b = block_new(ARENA_BLOCK_SIZE, false);
 	if (!b)
 		return NULL;
 	b->next = a->head;
@@ -95,14 +100,22 @@ void *arena_alloc(struct arena *a, size_t size)
 	return b->data;
 }
 
+void *arena_alloc(struct arena *a, size_t size)
+{
+	bool zeroed = false;
+
+	return alloc(a, size, &zeroed);
+}
+
 void *arena_calloc(struct arena *a, size_t n, size_t size)
 {
+	bool zeroed = true;
 	void *p;
 
 	if (size && n > SIZE_MAX / size)
 		return NULL;
-	p = arena_alloc(a, n * size);
-	if (p)
+	p = alloc(a, n * size, &zeroed);
+	if (p && !zeroed)
 		memset(p, 0, n * size);
 	return p;
 }

@@ -1,10 +1,16 @@
 /* cli.c - what every subcommand shares: reporting, usage, output files */
 #include "cli.h"
+#include "filter.h"
+#include "input.h"
+#include "progress.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int cli_report(const struct ls_error *err)
@@ -60,6 +66,27 @@ int cli_output_open(struct cli_output *out, const char *path)
 		out->fp = stdout;
 		return EXIT_OK;
 	}
+	/* A device, a fifo or a terminal is written in place: there is no
+	 * file to replace (and renaming over /dev/full would replace the
+	 * device). Write errors are still reported at close. */
+	{
+		struct stat st;
+
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			out->path = strdup(path);
+			if (!out->path)
+				return cli_errorf(path, "out of memory");
+			out->fp = fopen(path, "w");
+			if (!out->fp) {
+				int e = errno;
+
+				free(out->path);
+				out->path = NULL;
+				return cli_errorf(path, "cannot open: %s", strerror(e));
+			}
+			return EXIT_OK;
+		}
+	}
 	n = strlen(path);
 	out->path = strdup(path);
 	out->tmp = malloc(n + sizeof(".tmpXXXXXX"));
@@ -103,11 +130,11 @@ int cli_output_close(struct cli_output *out, bool ok)
 			failed = true;
 			e = errno;
 		}
-		if (!failed && ok && rename(out->tmp, out->path) != 0) {
+		if (out->tmp && !failed && ok && rename(out->tmp, out->path) != 0) {
 			failed = true;
 			e = errno;
 		}
-		if (failed || !ok)
+		if (out->tmp && (failed || !ok))
 			unlink(out->tmp);
 	}
 	if (failed) {
@@ -119,6 +146,14 @@ int cli_output_close(struct cli_output *out, bool ok)
 	free(out->tmp);
 	memset(out, 0, sizeof(*out));
 	return ret;
+}
+
+int cli_print_help(const char *text)
+{
+	struct cli_output out = { stdout, NULL, NULL };
+
+	fputs(text, stdout);
+	return cli_output_close(&out, true);
 }
 
 int cli_parse_count(const char *usage, const char *opt, const char *arg,
@@ -134,4 +169,153 @@ int cli_parse_count(const char *usage, const char *opt, const char *arg,
 			"%s: '%s' is not a non-negative whole number", opt, arg);
 	*out = n;
 	return EXIT_OK;
+}
+
+int cli_parse_max_input(const char *usage, const char *arg, uint64_t *out)
+{
+	uint64_t n;
+
+	if (parse_size(arg, &n) < 0)
+		return cli_usage_error(usage,
+			"--max-input-size: '%s' is not a size such as 4GiB, 512M or 100k",
+			arg);
+	*out = n ? n : UINT64_MAX;
+	return EXIT_OK;
+}
+
+int cli_getopt_error(const char *usage, char **argv, int c)
+{
+	if (c == ':')
+		return cli_usage_error(usage, "option '%s' needs a value",
+				       argv[optind - 1]);
+	if (optopt && optopt < 256)
+		return cli_usage_error(usage, "unknown option '-%c'", optopt);
+	return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+}
+
+static const char *const format_names[] = { "text", "json", "folded", "svg" };
+
+const char *cli_format_name(enum cli_format f)
+{
+	return (size_t)f < sizeof(format_names) / sizeof(format_names[0])
+		? format_names[f] : "?";
+}
+
+int cli_parse_format(const char *usage, const char *arg, unsigned allowed,
+		     enum cli_format *out)
+{
+	char list[64] = "";
+	size_t i, n = sizeof(format_names) / sizeof(format_names[0]);
+
+	for (i = 0; i < n; i++) {
+		if (!(allowed & (1u << i)))
+			continue;
+		if (!strcmp(arg, format_names[i])) {
+			*out = (enum cli_format)i;
+			return EXIT_OK;
+		}
+		if (list[0])
+			strcat(list, ", ");
+		strcat(list, format_names[i]);
+	}
+	return cli_usage_error(usage, "--format: '%s' is not one of %s", arg, list);
+}
+
+int cli_parse_regex(const char *usage, const char *opt, const char *pat,
+		    int cflags, regex_t *re, bool *have)
+{
+	char msg[256];
+	int e;
+
+	if (*have)
+		regfree(re);
+	*have = false;
+	e = regcomp(re, pat, REG_EXTENDED | REG_NOSUB | cflags);
+	if (e) {
+		regerror(e, re, msg, sizeof(msg));
+		return cli_usage_error(usage, "%s: bad regular expression '%s': %s",
+				       opt, pat, msg);
+	}
+	*have = true;
+	return EXIT_OK;
+}
+
+int cli_parse_filter(const char *usage, const char *name, const char *arg,
+		     regex_t **slot)
+{
+	struct ls_error err;
+
+	ls_error_init(&err, NULL);
+	if (filter_compile_regex(slot, name, arg, &err) < 0)
+		return cli_usage_error(usage, "--%s: %s", name, err.msg);
+	return EXIT_OK;
+}
+
+int cli_common_option(struct cli_common *cc, int c, char **argv)
+{
+	switch (c) {
+	case 'o':
+		cc->output = optarg;
+		return EXIT_OK;
+	case CLI_OPT_FORMAT:
+		return cli_parse_format(cc->usage, optarg, cc->formats, &cc->format);
+	case CLI_OPT_COLOR:
+		if (!strcmp(optarg, "auto"))
+			cc->color = CLI_COLOR_AUTO;
+		else if (!strcmp(optarg, "always"))
+			cc->color = CLI_COLOR_ALWAYS;
+		else if (!strcmp(optarg, "never"))
+			cc->color = CLI_COLOR_NEVER;
+		else
+			return cli_usage_error(cc->usage,
+				"--color: '%s' is not one of auto, always, never", optarg);
+		return EXIT_OK;
+	case CLI_OPT_MAX_INPUT:
+		return cli_parse_max_input(cc->usage, optarg, &cc->max_input);
+	default:
+		return cli_getopt_error(cc->usage, argv, c);
+	}
+}
+
+bool cli_color_enabled(const struct cli_common *cc)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (cc->color != CLI_COLOR_AUTO)
+		return cc->color == CLI_COLOR_ALWAYS;
+	if (cc->output && strcmp(cc->output, "-"))
+		return false;
+	return (!no || !no[0]) && isatty(STDOUT_FILENO);
+}
+
+void cli_progress(const char *name, uint64_t done, uint64_t total, bool end)
+{
+	static struct timespec last;
+	static size_t shown;	/* width of the line on screen; 0: none */
+	struct timespec now;
+	char line[512];
+	size_t n;
+
+	if (end) {
+		if (shown)
+			fprintf(stderr, "\r%*s\r", (int)shown, "");
+		shown = 0;
+		last.tv_sec = 0;
+		last.tv_nsec = 0;
+		return;
+	}
+	if (total < CLI_PROGRESS_MIN)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (shown && (now.tv_sec - last.tv_sec) * 1000000000L +
+		     (now.tv_nsec - last.tv_nsec) < 250000000L)
+		return;
+	last = now;
+	progress_format(line, sizeof(line), name, done, total);
+	n = strlen(line);
+	/* pad over a longer previous line */
+	fprintf(stderr, "\r%s%*s", line, shown > n ? (int)(shown - n) : 0, "");
+	fflush(stderr);
+	if (n > shown)
+		shown = n;
 }

@@ -21,12 +21,19 @@ static const char usage_text[] =
 	"  --benign=show|hide show (last) or drop idle runtime/server goroutines\n"
 	"  --dump=N|all       which dump of a file holding several (default: last)\n"
 	"  -n N               at most N groups (0 = all, the default)\n"
-	"  --format=F         text (default), json or folded\n"
+	"  --format=F         text (default), json, folded or svg (a flame\n"
+	"                     graph, wait states as the leaf-most boxes)\n"
+	"  --color=WHEN       colour text output: auto (default: when stdout\n"
+	"                     is a terminal and NO_COLOR is unset), always or\n"
+	"                     never\n"
 	"  -o FILE            write to FILE instead of stdout\n"
+	"  --max-input-size=SIZE  refuse an input larger than SIZE once\n"
+	"                     decompressed (default 4GiB; 0: no limit); a dump\n"
+	"                     is streamed, so memory stays small either way\n"
 	"  -h, --help         this help\n";
 
 enum { OPT_MIN_COUNT = 256, OPT_MIN_WAIT, OPT_STATE, OPT_FOCUS, OPT_IGNORE,
-       OPT_USER, OPT_BENIGN, OPT_DUMP, OPT_FORMAT };
+       OPT_USER, OPT_BENIGN, OPT_DUMP };
 
 static const struct option options[] = {
 	{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
@@ -37,9 +44,11 @@ static const struct option options[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "benign", required_argument, NULL, OPT_BENIGN },
 	{ "dump", required_argument, NULL, OPT_DUMP },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_FORMAT_OPTION,
+	CLI_COLOR_OPTION,
+	CLI_OUTPUT_OPTION,
+	CLI_MAX_INPUT_OPTION,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -72,24 +81,6 @@ static int on_goroutine(const struct goroutine *g, void *ctx)
 	if (!goroutine_filter_match(&r->filter, g))
 		return 0;
 	return goroutine_groups_add(&r->groups, g, r->err);
-}
-
-static int compile(regex_t *re, bool *have, const char *opt, const char *pat)
-{
-	char msg[256];
-	int e;
-
-	if (*have)
-		regfree(re);
-	e = regcomp(re, pat, REG_EXTENDED | REG_NOSUB);
-	if (e) {
-		regerror(e, re, msg, sizeof(msg));
-		*have = false;
-		return cli_usage_error(usage_text, "%s: bad regular expression '%s': %s",
-				       opt, pat, msg);
-	}
-	*have = true;
-	return EXIT_OK;
 }
 
 /* Reads up to 64 KiB of whole lines to tell a dump from a profile. */
@@ -135,7 +126,11 @@ int cmd_goroutines(int argc, char **argv)
 	struct run run;
 	regex_t re_state, re_focus, re_ignore, re_user;
 	bool h_state = false, h_focus = false, h_ignore = false, h_user = false;
-	const char *format = "text", *outpath = NULL, *path = "-";
+	const char *path = "-";
+	struct cli_common cc = { usage_text, CLI_FMT(CLI_FORMAT_TEXT) |
+		CLI_FMT(CLI_FORMAT_JSON) | CLI_FMT(CLI_FORMAT_FOLDED) |
+		CLI_FMT(CLI_FORMAT_SVG), CLI_FORMAT_TEXT, CLI_COLOR_AUTO, NULL,
+		INPUT_MAX_DEFAULT };
 	const char *source;
 	struct goroutines_meta meta;
 	struct dump_parser parser;
@@ -154,14 +149,10 @@ int cmd_goroutines(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":hn:o:", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			fputs(usage_text, stdout);
-			return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+			return cli_print_help(usage_text);
 		case 'n':
 			if ((ret = cli_parse_count(usage_text, "-n", optarg, &n)))
 				goto out_re;
-			break;
-		case 'o':
-			outpath = optarg;
 			break;
 		case OPT_MIN_COUNT:
 			if ((ret = cli_parse_count(usage_text, "--min-count", optarg, &count)))
@@ -177,19 +168,23 @@ int cmd_goroutines(int argc, char **argv)
 			}
 			break;
 		case OPT_STATE:
-			if ((ret = compile(&re_state, &h_state, "--state", optarg)))
+			if ((ret = cli_parse_regex(usage_text, "--state", optarg, 0,
+						   &re_state, &h_state)))
 				goto out_re;
 			break;
 		case OPT_FOCUS:
-			if ((ret = compile(&re_focus, &h_focus, "--focus", optarg)))
+			if ((ret = cli_parse_regex(usage_text, "--focus", optarg, 0,
+						   &re_focus, &h_focus)))
 				goto out_re;
 			break;
 		case OPT_IGNORE:
-			if ((ret = compile(&re_ignore, &h_ignore, "--ignore", optarg)))
+			if ((ret = cli_parse_regex(usage_text, "--ignore", optarg, 0,
+						   &re_ignore, &h_ignore)))
 				goto out_re;
 			break;
 		case OPT_USER:
-			if ((ret = compile(&re_user, &h_user, "--user", optarg)))
+			if ((ret = cli_parse_regex(usage_text, "--user", optarg, 0,
+						   &re_user, &h_user)))
 				goto out_re;
 			break;
 		case OPT_BENIGN:
@@ -219,23 +214,10 @@ int cmd_goroutines(int argc, char **argv)
 				run.want_dump = count;
 			}
 			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json") &&
-			    strcmp(optarg, "folded")) {
-				ret = cli_usage_error(usage_text,
-					"--format: '%s' is not text, json or folded", optarg);
-				goto out_re;
-			}
-			format = optarg;
-			break;
-		case ':':
-			ret = cli_usage_error(usage_text, "option '%s' needs a value",
-					      argv[optind - 1]);
-			goto out_re;
 		default:
-			ret = cli_usage_error(usage_text, "unknown option '%s'",
-					      argv[optind - 1]);
-			goto out_re;
+			if ((ret = cli_common_option(&cc, c, argv)))
+				goto out_re;
+			break;
 		}
 	}
 	if (argc - optind > 1) {
@@ -254,15 +236,17 @@ int cmd_goroutines(int argc, char **argv)
 	dump_parser_init(&parser, source, on_goroutine, on_dump, &run);
 	profile_init(&prof);
 
-	/* A dump is streamed (memory follows distinct stacks), so no size
-	 * limit; a profile read whole keeps input.h's default guard. */
-	if (input_open(&in, path, UINT64_MAX, &err) < 0) {
+	/* A dump is streamed (memory follows distinct stacks), a profile is
+	 * read whole; --max-input-size bounds the bytes read either way. */
+	if (input_open(&in, path, cc.max_input, &err) < 0) {
 		ls_error_subject(&err, source);
 		ret = cli_report(&err);
 		goto out;
 	}
 	ls_error_subject(&err, source);
 	if (read_head(&in, &head, &err) < 0) {
+		if (!err.line)	/* a read error: where the text stopped */
+			err.line = in.lineno;
 		input_close(&in);
 		ret = cli_report(&err);
 		goto out;
@@ -273,9 +257,8 @@ int cmd_goroutines(int argc, char **argv)
 		     (in.gzipped || !strncmp(head.buf, "goroutine profile:", 18) ||
 		      memchr(head.buf, '\0', head.len) != NULL);
 	if (is_profile) {
-		struct load_options lo = { 0 };
+		struct load_options lo = { cc.max_input };
 
-		in.max = INPUT_MAX_DEFAULT;
 		if (input_read_all(&in, &head, &err) < 0 ||
 		    profile_load_buffer(&prof, source, (const unsigned char *)head.buf,
 					head.len, &lo, &err) < 0 ||
@@ -287,6 +270,8 @@ int cmd_goroutines(int argc, char **argv)
 		}
 	} else if (parse_dump(&parser, &in, &head, &err) < 0) {
 		input_close(&in);
+		if (!err.line)	/* a read error: where the text stopped */
+			err.line = parser.lineno;
 		ret = cli_report(&err);
 		goto out;
 	}
@@ -306,6 +291,8 @@ int cmd_goroutines(int argc, char **argv)
 	meta.source = source;
 	meta.limit = (size_t)n;
 	meta.reason = "";
+	meta.color = cli_color_enabled(&cc);
+	meta.user = run.filter.user;
 	if (is_profile) {
 		meta.dump = 1;
 		meta.ndumps = 1;
@@ -323,15 +310,17 @@ int cmd_goroutines(int argc, char **argv)
 			meta.reason = parser.dumps[meta.dump - 1].reason;
 		}
 	}
-	if ((ret = cli_output_open(&out, outpath)) != EXIT_OK)
+	if ((ret = cli_output_open(&out, cc.output)) != EXIT_OK)
 		goto out;
-	if (!strcmp(format, "json"))
+	if (cc.format == CLI_FORMAT_JSON)
 		wr = goroutines_write_json(out.fp, &run.groups, &meta);
-	else if (!strcmp(format, "folded"))
+	else if (cc.format == CLI_FORMAT_FOLDED)
 		wr = goroutines_write_folded(out.fp, &run.groups, &meta);
+	else if (cc.format == CLI_FORMAT_SVG)
+		wr = goroutines_write_svg(out.fp, &run.groups, &meta);
 	else
 		goroutines_write_text(out.fp, &run.groups, &meta);
-	if (wr < 0)
+	if (wr < 0 && !ferror(out.fp))
 		cli_errorf(NULL, "out of memory");
 	ret = cli_output_close(&out, wr == 0);
 out:

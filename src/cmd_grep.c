@@ -12,6 +12,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dump.h"
@@ -30,6 +31,9 @@ static const char usage_text[] =
 	"  --state RE         only goroutines whose state matches RE\n"
 	"  --min-wait DUR     only goroutines waiting at least DUR (90s, 5m, 1h)\n"
 	"  --created-by RE    only goroutines created by a function matching RE\n"
+	"  --max-input-size=SIZE  refuse an input larger than SIZE once\n"
+	"                     decompressed (default 4GiB; 0: no limit); the\n"
+	"                     input is streamed, so memory stays small either way\n"
 	"  -h, --help         this help\n"
 	"exit status: 0 some goroutine selected, 1 none (or an error), 2 usage\n";
 
@@ -45,6 +49,7 @@ static const struct option options[] = {
 	{ "min-wait", required_argument, NULL, OPT_MIN_WAIT },
 	{ "created-by", required_argument, NULL, OPT_CREATED_BY },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_MAX_INPUT_OPTION,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -107,19 +112,6 @@ static int on_goroutine(const struct goroutine *g, void *ctx)
 	return 0;
 }
 
-static int compile(regex_t *re, const char *opt, const char *pat, int flags)
-{
-	char msg[256];
-	int e = regcomp(re, pat, REG_EXTENDED | REG_NOSUB | flags);
-
-	if (e) {
-		regerror(e, re, msg, sizeof(msg));
-		return cli_usage_error(usage_text, "%s: bad regular expression '%s': %s",
-				       opt, pat, msg);
-	}
-	return EXIT_OK;
-}
-
 int cmd_grep(int argc, char **argv)
 {
 	struct grep gr;
@@ -133,6 +125,8 @@ int cmd_grep(int argc, char **argv)
 	struct ls_error err;
 	struct input in;
 	int c, ret = EXIT_OK, r;
+	struct cli_common cc = { usage_text, 0, CLI_FORMAT_TEXT, CLI_COLOR_AUTO,
+				 NULL, INPUT_MAX_DEFAULT };
 
 	memset(&gr, 0, sizeof(gr));
 	strbuf_init(&gr.key);
@@ -145,8 +139,7 @@ int cmd_grep(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			free(pats);
-			fputs(usage_text, stdout);
-			return fflush(stdout) ? EXIT_DATA : EXIT_OK;
+			return cli_print_help(usage_text);
 		case 'e':
 			pats[npats++] = optarg;
 			break;
@@ -163,20 +156,14 @@ int cmd_grep(int argc, char **argv)
 			gr.fixed = true;
 			break;
 		case OPT_STATE:
-			if (gr.have_state)
-				regfree(&gr.state);
-			gr.have_state = false;
-			if ((ret = compile(&gr.state, "--state", optarg, 0)))
+			if ((ret = cli_parse_regex(usage_text, "--state", optarg, 0,
+						   &gr.state, &gr.have_state)))
 				goto out_opts;
-			gr.have_state = true;
 			break;
 		case OPT_CREATED_BY:
-			if (gr.have_cb)
-				regfree(&gr.created_by);
-			gr.have_cb = false;
-			if ((ret = compile(&gr.created_by, "--created-by", optarg, 0)))
+			if ((ret = cli_parse_regex(usage_text, "--created-by", optarg, 0,
+						   &gr.created_by, &gr.have_cb)))
 				goto out_opts;
-			gr.have_cb = true;
 			break;
 		case OPT_MIN_WAIT:
 			if (goroutine_parse_wait(optarg, &gr.min_wait) < 0) {
@@ -186,14 +173,10 @@ int cmd_grep(int argc, char **argv)
 				goto out_opts;
 			}
 			break;
-		case ':':
-			ret = cli_usage_error(usage_text, "option '%s' needs a value",
-					      argv[optind - 1]);
-			goto out_opts;
 		default:
-			ret = cli_usage_error(usage_text, "unknown option '%s'",
-					      argv[optind - 1]);
-			goto out_opts;
+			if ((ret = cli_common_option(&cc, c, argv)))
+				goto out_opts;
+			break;
 		}
 	}
 	if (!npats) {
@@ -218,16 +201,22 @@ int cmd_grep(int argc, char **argv)
 			goto out_opts;
 		}
 		for (i = 0; i < npats; i++) {
-			if ((ret = compile(&gr.res[i], "PATTERN", pats[i],
-					   gr.icase ? REG_ICASE : 0)))
+			bool ok = false;
+
+			if ((ret = cli_parse_regex(usage_text, "PATTERN", pats[i],
+						   gr.icase ? REG_ICASE : 0,
+						   &gr.res[i], &ok)))
 				goto out_opts;
 			ncompiled++;
 		}
 	}
 
 	source = strcmp(path, "-") ? path : "stdin";
+	/* matches are printed while reading: no progress line among them */
+	if (!count_only && isatty(STDOUT_FILENO))
+		input_progress = NULL;
 	dump_parser_init(&parser, source, on_goroutine, NULL, &gr);
-	if (input_open(&in, path, UINT64_MAX /* streamed: no size limit */, &err) < 0) {
+	if (input_open(&in, path, cc.max_input, &err) < 0) {
 		ls_error_subject(&err, source);
 		ret = cli_report(&err);
 		goto out;

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "filter.h"
 #include "graph.h"
+#include "input.h"
 #include "merge.h"
 #include "reader.h"
 #include "report.h"
@@ -30,20 +31,21 @@ static const char usage[] =
 	"  --show=RE              keep only frames matching RE\n"
 	"  --tagfocus=[KEY=]RE|RANGE   keep samples whose labels match\n"
 	"  --tagignore=[KEY=]RE|RANGE  drop samples whose labels match\n"
-	"  --format=F             text (default), json or folded\n"
+	"  --format=F             text (default), json, folded or svg (a flame\n"
+	"                         graph)\n"
+	CLI_COLOR_HELP
 	"  -o FILE                write to FILE (atomically) instead of stdout\n"
+	CLI_MAX_INPUT_HELP
 	"  -h, --help             show this help\n"
 	"\n"
 	"PROFILE is a profile.proto file (gzipped or not), a legacy text heap\n"
 	"profile or a goroutine debug=1 profile; '-' is stdin. Several are\n"
 	"merged by summing, as go tool pprof merges them.\n";
 
-enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_FOLDED };
-
 enum {
 	OPT_SAMPLE_INDEX = 256, OPT_CUM, OPT_GRANULARITY, OPT_FOCUS,
 	OPT_IGNORE, OPT_HIDE, OPT_SHOW, OPT_TAGFOCUS, OPT_TAGIGNORE,
-	OPT_FORMAT, OPT_NODEFRACTION, OPT_EDGEFRACTION,
+	OPT_NODEFRACTION, OPT_EDGEFRACTION,
 };
 
 static const struct option longopts[] = {
@@ -59,9 +61,11 @@ static const struct option longopts[] = {
 	{ "show", required_argument, NULL, OPT_SHOW },
 	{ "tagfocus", required_argument, NULL, OPT_TAGFOCUS },
 	{ "tagignore", required_argument, NULL, OPT_TAGIGNORE },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_FORMAT_OPTION,
+	CLI_COLOR_OPTION,
+	CLI_OUTPUT_OPTION,
+	CLI_MAX_INPUT_OPTION,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -87,11 +91,15 @@ int cmd_top(int argc, char **argv)
 {
 	struct graph_options gopt;
 	struct filter_options fopt;
-	struct report_options ropt = { NULL, 0 };
+	struct report_options ropt = { NULL, 0, false };
+	struct cli_common cc = { usage, CLI_FMT(CLI_FORMAT_TEXT) |
+		CLI_FMT(CLI_FORMAT_JSON) | CLI_FMT(CLI_FORMAT_FOLDED) |
+		CLI_FMT(CLI_FORMAT_SVG), CLI_FORMAT_TEXT, CLI_COLOR_AUTO, NULL,
+		INPUT_MAX_DEFAULT };
+	struct load_options lopt;
 	const char *filters[6];
 	char *filter_text[6] = { NULL };
-	const char *index_name = NULL, *output = NULL;
-	enum format format = FORMAT_TEXT;
+	const char *index_name = NULL;
 	struct profile **profiles = NULL, merged;
 	struct profile_view view;
 	struct graph graph;
@@ -117,8 +125,7 @@ int cmd_top(int argc, char **argv)
 
 		switch (c) {
 		case 'h':
-			fputs(usage, stdout);
-			rc = fflush(stdout) ? EXIT_DATA : EXIT_OK;
+			rc = cli_print_help(usage);
 			goto done;
 		case OPT_SAMPLE_INDEX:
 			index_name = optarg;
@@ -153,36 +160,15 @@ int cmd_top(int argc, char **argv)
 		case OPT_SHOW: name = "show"; re = &fopt.show; slot = 3; break;
 		case OPT_TAGFOCUS: name = "tagfocus"; tf = &fopt.tagfocus; slot = 4; break;
 		case OPT_TAGIGNORE: name = "tagignore"; tf = &fopt.tagignore; slot = 5; break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				format = FORMAT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				format = FORMAT_JSON;
-			else if (!strcmp(optarg, "folded"))
-				format = FORMAT_FOLDED;
-			else {
-				cli_usage_error(usage, "--format: '%s' is not one of text, json, folded", optarg);
-				goto done;
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case ':':
-			cli_usage_error(usage, "option '%s' needs a value", argv[optind - 1]);
-			goto done;
 		default:
-			if (optopt && optopt < 256)
-				cli_usage_error(usage, "unknown option '-%c'", optopt);
-			else
-				cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-			goto done;
+			if (cli_common_option(&cc, c, argv))
+				goto done;
+			break;
 		}
 		if (slot >= 0) {
-			int r = re ? filter_compile_regex(re, name, optarg, &err)
-				   : filter_parse_tag(tf, name, optarg, &err);
-
-			if (r < 0) {
+			if (re && cli_parse_filter(usage, name, optarg, re))
+				goto done;
+			if (tf && filter_parse_tag(tf, name, optarg, &err) < 0) {
 				cli_usage_error(usage, "--%s: %s", name, err.msg);
 				goto done;
 			}
@@ -199,10 +185,12 @@ int cmd_top(int argc, char **argv)
 		goto done;
 	}
 	/* Scripts reading json want every node; text mirrors pprof -top. */
-	if (format == FORMAT_JSON && !fraction_set)
+	if (cc.format == CLI_FORMAT_JSON && !fraction_set)
 		gopt.node_fraction = 0;
 
 	rc = EXIT_DATA;
+	lopt.max_input = cc.max_input;
+	ropt.color = cli_color_enabled(&cc);
 	nprofiles = (size_t)(argc - optind);
 	profiles = calloc(nprofiles, sizeof(*profiles));
 	if (!profiles) {
@@ -219,7 +207,7 @@ int cmd_top(int argc, char **argv)
 		}
 		profile_init(profiles[i]);
 		ls_error_init(&err, strcmp(path, "-") ? path : "stdin");
-		if (profile_load_file(profiles[i], path, NULL, &err) < 0) {
+		if (profile_load_file(profiles[i], path, &lopt, &err) < 0) {
 			if (!err.subject[0])
 				ls_error_subject(&err, strcmp(path, "-") ? path : "stdin");
 			cli_report(&err);
@@ -258,11 +246,12 @@ int cmd_top(int argc, char **argv)
 			filters[ropt.nactive_filters++] = filter_text[i];
 	ropt.active_filters = filters;
 
-	if (cli_output_open(&out, output) != EXIT_OK)
+	if (cli_output_open(&out, cc.output) != EXIT_OK)
 		goto done;
-	switch (format) {
-	case FORMAT_TEXT: c = report_text(out.fp, &graph, &ropt); break;
-	case FORMAT_JSON: c = report_json(out.fp, &graph, &ropt); break;
+	switch (cc.format) {
+	case CLI_FORMAT_TEXT: c = report_text(out.fp, &graph, &ropt); break;
+	case CLI_FORMAT_JSON: c = report_json(out.fp, &graph, &ropt); break;
+	case CLI_FORMAT_SVG: c = report_svg(out.fp, &graph, &ropt); break;
 	default: c = report_folded(out.fp, &graph, &ropt); break;
 	}
 	if (c < 0 && !ferror(out.fp)) {

@@ -183,10 +183,17 @@ static int finish_goroutine(struct dump_parser *p, bool truncated,
 /* Appends s[0..len) and a NUL to the scratch buffer; its offset or -1. */
 static long long scratch_add(struct dump_parser *p, const char *s, size_t len)
 {
-	size_t off = p->scratch.len;
+	struct strbuf *sb = &p->scratch;
+	size_t off = sb->len;
 
-	if (strbuf_add(&p->scratch, s, len) < 0 || strbuf_addch(&p->scratch, 0) < 0)
+	/* one growth check and one copy per frame: this runs for every
+	 * frame of every goroutine */
+	if (sb->len + len + 2 > sb->alloc && strbuf_grow(sb, len + 1) < 0)
 		return -1;
+	memcpy(sb->buf + off, s, len);
+	sb->buf[off + len] = '\0';
+	sb->len = off + len + 1;
+	sb->buf[sb->len] = '\0';
 	return (long long)off;
 }
 
@@ -225,15 +232,26 @@ static bool split_call(const char *s, size_t len, size_t *func_len,
 	size_t i;
 	int depth = 0;
 
+	const char *open;
+
 	if (len < 3 || s[len - 1] != ')')
 		return false;
-	for (i = len; i-- > 0;) {
-		if (s[i] == ')')
-			depth++;
-		else if (s[i] == '(' && --depth == 0)
-			break;
+	/* Nearly always the last '(' opens the arguments: no ')' between
+	 * it and the closing one. Else count parentheses from the end. */
+	open = memrchr(s, '(', len - 1);
+	if (open && !memchr(open + 1, ')', (size_t)(s + len - 1 - (open + 1)))) {
+		i = (size_t)(open - s);
+	} else {
+		for (i = len; i-- > 0;) {
+			if (s[i] == ')')
+				depth++;
+			else if (s[i] == '(' && --depth == 0)
+				break;
+		}
+		if (depth != 0)
+			return false;
 	}
-	if (depth != 0 || i == 0 || i == (size_t)-1)
+	if (i == 0 || i == (size_t)-1)
 		return false;
 	/* A function name has no spaces before its argument list, except in
 	 * the rare method on a type written with one; reject obvious prose. */
@@ -255,12 +273,14 @@ static bool parse_file_line(const char *s, size_t len, size_t *file_len,
 	*offset = 0;
 	/* strip trailing " key=0x.." and " +0x.." words */
 	for (;;) {
-		size_t sp = end;
+		const char *space = end ? memrchr(s, ' ', end) : NULL;
+		size_t sp;
 
-		while (sp > 0 && s[sp - 1] != ' ')
-			sp--;
-		if (sp == 0)
+		/* memrchr: the path before the last word has no space, and
+		 * scanning it byte by byte was the parser's hottest loop */
+		if (!space)
 			break;
+		sp = (size_t)(space - s) + 1;
 		if (has_prefix(s + sp, end - sp, "fp=") ||
 		    has_prefix(s + sp, end - sp, "sp=") ||
 		    has_prefix(s + sp, end - sp, "pc=")) {
@@ -447,7 +467,7 @@ static int body_line(struct dump_parser *p, const char *s, size_t len,
 	/* cgo frames (printOneCgoTraceback): "non-Go function" or a C
 	 * function name, then "\tpc=0x.." or "\tfile.c:12 pc=0x.." */
 	if ((len == 15 && memcmp(s, "non-Go function", 15) == 0) ||
-	    (is_c_name(s, len) &&
+	    (s[len - 1] != ')' && is_c_name(s, len) &&
 	     (g->nframes == 0 || !strchr(p->frames[g->nframes - 1].func, '.')))) {
 		/* C frames come first (leaf end), before any Go function */
 		flen = len;

@@ -554,7 +554,8 @@ void goroutine_groups_rank(struct goroutine_groups *gs,
 	free(gs->table);
 	gs->table = NULL;
 	gs->cap = 0;
-	qsort(gs->list, gs->n, sizeof(*gs->list), cmp_groups);
+	if (gs->n > 1)
+		qsort(gs->list, gs->n, sizeof(*gs->list), cmp_groups);
 }
 
 int goroutine_parse_wait(const char *s, int64_t *minutes)

@@ -1,7 +1,11 @@
 /* goroutines_write.c - goroutine groups as text, JSON and folded stacks */
 #include "goroutines.h"
+#include "flame.h"
+#include "sites.h"
+#include "strbuf.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,24 +14,47 @@ static size_t shown(const struct goroutine_groups *gs, const struct goroutines_m
 	return m->limit && m->limit < gs->n ? m->limit : gs->n;
 }
 
-static void write_states(FILE *fp, const struct ggroup *g)
+/* With colour, a state by its stuck weight: states that can never wake
+ * bold red, waits yellow, running and the like green. */
+static const char *state_on(bool color, const char *state)
+{
+	double w;
+
+	if (!color)
+		return "";
+	w = goroutine_state_weight(state);
+	return w > 1 ? "\033[1;31m" : w >= 1 ? "\033[33m" : "\033[32m";
+}
+
+static void write_state(FILE *fp, bool color, const char *state)
+{
+	fprintf(fp, "%s%s%s", state_on(color, state), state, color ? "\033[0m" : "");
+}
+
+static void write_states(FILE *fp, const struct ggroup *g, bool color)
 {
 	size_t i;
 
 	if (g->nstates == 1 && !g->other_states) {
-		fputs(g->states[0].state, fp);
+		write_state(fp, color, g->states[0].state);
 		return;
 	}
-	for (i = 0; i < g->nstates; i++)
-		fprintf(fp, "%s%s x%llu", i ? ", " : "", g->states[i].state,
-			(unsigned long long)g->states[i].count);
+	for (i = 0; i < g->nstates; i++) {
+		fputs(i ? ", " : "", fp);
+		write_state(fp, color, g->states[i].state);
+		fprintf(fp, " x%llu", (unsigned long long)g->states[i].count);
+	}
 	if (g->other_states)
 		fprintf(fp, ", other x%llu", (unsigned long long)g->other_states);
 }
 
-static void write_frame(FILE *fp, const char *mark, const struct dump_frame *f)
+static void write_frame(FILE *fp, const char *mark, const struct dump_frame *f,
+			bool color)
 {
-	fprintf(fp, "  %s %s", mark, f->func[0] ? f->func : "?");
+	/* with colour, the first frame of the service's own code (the one
+	 * marked '>') in bold cyan */
+	fprintf(fp, "  %s %s%s%s", mark, color ? "\033[1;36m" : "",
+		f->func[0] ? f->func : "?", color ? "\033[0m" : "");
 	if (f->file[0])
 		fprintf(fp, "  %s:%lld", f->file, (long long)f->line);
 	if (f->inlined)
@@ -60,7 +87,7 @@ void goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 			g->count == 1 ? "" : "s");
 		if (gs->has_states) {
 			fputs(" [", fp);
-			write_states(fp, g);
+			write_states(fp, g, m->color);
 			if (g->wait_max > 0) {
 				if (g->wait_min == g->wait_max)
 					fprintf(fp, ", %lld minutes", (long long)g->wait_max);
@@ -75,7 +102,7 @@ void goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 		}
 		fprintf(fp, " score %.1f", g->score);
 		if (g->benign)
-			fputs(" benign", fp);
+			fputs(m->color ? " \033[2mbenign\033[0m" : " benign", fp);
 		if (g->truncated)
 			fprintf(fp, " (%llu truncated)", (unsigned long long)g->truncated);
 		if (g->flags & GOROUTINE_ELIDED)
@@ -87,7 +114,7 @@ void goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 			fprintf(fp, "  labels: %s\n", g->labels);
 		for (j = 0; j < g->nframes; j++)
 			write_frame(fp, (long)j == g->user_frame ? ">" : " ",
-				    &g->frames[j]);
+				    &g->frames[j], m->color && (long)j == g->user_frame);
 		if (g->has_created_by) {
 			fprintf(fp, "    created by %s", g->created_by.func);
 			if (g->created_by.file[0])
@@ -184,34 +211,67 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The stack of g as folded and svg draw it: functions root first, then
+ * "[state]" (in state) as the leaf-most element when the state is known.
+ * out holds g->nframes + 1. Returns how many. */
+static size_t group_frames(const struct ggroup *g, const char **out,
+			   struct strbuf *state)
+{
+	const char *st = ggroup_state(g);
+	size_t n = 0, j;
+
+	for (j = g->nframes; j-- > 0;)
+		out[n++] = g->frames[j].func[0] ? g->frames[j].func : "?";
+	strbuf_reset(state);
+	if (st[0]) {
+		strbuf_addf(state, "[%s]", st);
+		out[n++] = state->buf;
+	}
+	return n;
+}
+
+static size_t max_frames(const struct goroutine_groups *gs, size_t n)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (gs->list[i]->nframes > m)
+			m = gs->list[i]->nframes;
+	return m + 1;
+}
+
 int goroutines_write_folded(FILE *fp, const struct goroutine_groups *gs,
 			    const struct goroutines_meta *m)
 {
-	size_t i, j, n = shown(gs, m);
+	size_t i, j, k, n = shown(gs, m);
 	char **lines = calloc(n ? n : 1, sizeof(*lines));
-	struct strbuf sb = STRBUF_INIT;
+	const char **frames = malloc(max_frames(gs, n) * sizeof(*frames));
+	struct strbuf sb = STRBUF_INIT, state = STRBUF_INIT;
 
-	if (!lines)
+	if (!lines || !frames) {
+		free(lines);
+		free(frames);
 		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		const struct ggroup *g = gs->list[i];
-		const char *st = ggroup_state(g);
 
 		strbuf_reset(&sb);
-		for (j = g->nframes; j-- > 0;) {
-			strbuf_addstr(&sb, g->frames[j].func[0] ? g->frames[j].func : "?");
-			if (j || st[0])
+		k = group_frames(g, frames, &state);
+		for (j = 0; j < k; j++) {
+			if (j)
 				strbuf_addch(&sb, ';');
+			strbuf_addstr(&sb, frames[j]);
 		}
-		if (st[0])
-			strbuf_addf(&sb, "[%s]", st);
 		strbuf_addf(&sb, " %llu", (unsigned long long)g->count);
 		lines[i] = strdup(sb.buf);
 		if (!lines[i]) {
 			while (i--)
 				free(lines[i]);
 			free(lines);
+			free(frames);
 			strbuf_release(&sb);
+			strbuf_release(&state);
 			return -1;
 		}
 	}
@@ -221,6 +281,57 @@ int goroutines_write_folded(FILE *fp, const struct goroutine_groups *gs,
 		free(lines[i]);
 	}
 	free(lines);
+	free(frames);
 	strbuf_release(&sb);
+	strbuf_release(&state);
 	return 0;
+}
+
+int goroutines_write_svg(FILE *fp, const struct goroutine_groups *gs,
+			 const struct goroutines_meta *m)
+{
+	size_t i, j, k, n = shown(gs, m), cap = max_frames(gs, n);
+	const char **frames = malloc(cap * sizeof(*frames));
+	uint8_t *kinds = malloc(cap);
+	struct strbuf state = STRBUF_INIT, title = STRBUF_INIT;
+	struct flame_svg_options so = { NULL, NULL, "count", 0 };
+	struct flame f;
+	int rc = -1;
+
+	if (!frames || !kinds || flame_init(&f, false) < 0) {
+		free(frames);
+		free(kinds);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ggroup *g = gs->list[i];
+		bool has_state = ggroup_state(g)[0] != '\0';
+
+		k = group_frames(g, frames, &state);
+		for (j = 0; j < k; j++)
+			kinds[j] = has_state && j == k - 1 ? FLAME_STATE
+				 : sites_is_user(m->user, frames[j]) ? FLAME_USER
+				 : FLAME_LIB;
+		if (flame_add(&f, frames, kinds, k, (int64_t)g->count, 0) < 0)
+			goto out;
+	}
+	strbuf_addf(&title, "%s: %llu goroutines", m->source,
+		    (unsigned long long)gs->total);
+	if (m->dump)
+		strbuf_addf(&title, " in dump %zu of %zu", m->dump, m->ndumps);
+	else
+		strbuf_addf(&title, " in %zu dumps", m->ndumps);
+	if (m->truncated)
+		strbuf_addstr(&title, " (TRUNCATED)");
+	so.title = title.buf;
+	so.subtitle = "leaf-most boxes: wait states (blue); green: the service's "
+		      "own functions; click to zoom, Search (Ctrl-F) to highlight";
+	rc = flame_write_svg(fp, &f, &so);
+out:
+	flame_release(&f);
+	free(frames);
+	free(kinds);
+	strbuf_release(&state);
+	strbuf_release(&title);
+	return rc;
 }

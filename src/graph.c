@@ -391,8 +391,12 @@ oom:
 }
 
 /* pprof's graph.newGraph over the view, with only kept nodes when
- * use_kept (KeptNodes); fills flat, cum and the edges. */
-static int accumulate(struct graph *g, struct edge_table *et, bool use_kept)
+ * use_kept (KeptNodes); fills flat, cum and, when want_edges, the edges.
+ * Only the last pass's edges are read (the inline marks), and the edge
+ * table's probes were most of this function's time: the passes before
+ * it leave them out (bench/README.md). */
+static int accumulate(struct graph *g, struct edge_table *et, bool use_kept,
+		      bool want_edges)
 {
 	const struct profile_view *v = g->view;
 	int si = g->opts.sample_index;
@@ -431,7 +435,7 @@ static int accumulate(struct graph *g, struct edge_table *et, bool use_kept)
 					node->stamp = stamp;
 					node->cum += w;
 				}
-				if (parent != NONE && n != parent) {
+				if (want_edges && parent != NONE && n != parent) {
 					struct edge *e = edge_get(et, parent, n);
 
 					if (!e)
@@ -543,6 +547,7 @@ int graph_build(struct graph *g, const struct profile_view *v,
 	const struct profile *p = v->profile;
 	struct edge_table et = { NULL, 0, 0 };
 	int64_t total_flat = 0, node_cutoff, edge_cutoff;
+	bool last_kept = false, have_edges = false;
 	size_t i;
 
 	memset(g, 0, sizeof(*g));
@@ -562,7 +567,7 @@ int graph_build(struct graph *g, const struct profile_view *v,
 	if (make_nodes(g, err) < 0)
 		goto fail;
 	g->rows = arena_alloc(&g->arena, (g->nnodes + 1) * sizeof(*g->rows));
-	if (!g->rows || accumulate(g, &et, false) < 0)
+	if (!g->rows || accumulate(g, &et, false, false) < 0)
 		goto oom;
 	g->nrows = collect(g, false);
 
@@ -585,7 +590,10 @@ int graph_build(struct graph *g, const struct profile_view *v,
 			}
 		}
 		g->dropped_nodes = g->nrows - kept;
-		if (accumulate(g, &et, true) < 0)
+		/* a --nodecount pass may follow and make these edges stale */
+		have_edges = o->node_count <= 0;
+		last_kept = true;
+		if (accumulate(g, &et, true, have_edges) < 0)
 			goto oom;
 		g->nrows = collect(g, true);
 	}
@@ -596,11 +604,16 @@ int graph_build(struct graph *g, const struct profile_view *v,
 			g->nodes[i].kept = false;
 		for (i = 0; i < (size_t)o->node_count; i++)
 			g->nodes[g->rows[i]].kept = true;
-		if (accumulate(g, &et, true) < 0)
+		have_edges = last_kept = true;
+		if (accumulate(g, &et, true, true) < 0)
 			goto oom;
 		g->nrows = collect(g, true);
 		sort_rows(g);
 	}
+	/* the edges of the last pass, when it left them out: the same walk
+	 * again, which sets the same flat and cum values */
+	if (!have_edges && accumulate(g, &et, last_kept, true) < 0)
+		goto oom;
 
 	/* final TrimLowFrequencyEdges, then the inline marks (TextItems) */
 	for (i = 0; i < et.cap; i++) {

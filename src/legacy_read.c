@@ -11,6 +11,7 @@
  */
 #include "legacy.h"
 #include "strbuf.h"
+#include "u64map.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -44,75 +45,6 @@ static int grow(void **v, size_t n, size_t *cap, size_t size)
 }
 
 #define PUSH(vec, n, cap) grow((void **)&(vec), (n), &(cap), sizeof(*(vec)))
-
-/* ---- address -> index hash -------------------------------------------- */
-
-struct u64map {
-	uint64_t *keys;
-	uint32_t *vals;		/* index + 1; 0 = empty */
-	size_t cap, count;
-};
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static void u64map_free(struct u64map *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
-
-static long u64map_get(const struct u64map *m, uint64_t key)
-{
-	size_t i;
-
-	if (!m->cap)
-		return -1;
-	for (i = mix64(key) & (m->cap - 1); m->vals[i];
-	     i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key)
-			return (long)m->vals[i] - 1;
-	return -1;
-}
-
-static int u64map_put(struct u64map *m, uint64_t key, size_t val)
-{
-	size_t i;
-
-	if ((m->count + 1) * 2 > m->cap) {
-		struct u64map n = { NULL, NULL, m->cap ? m->cap * 2 : 64, 0 };
-
-		n.keys = calloc(n.cap, sizeof(*n.keys));
-		n.vals = calloc(n.cap, sizeof(*n.vals));
-		if (!n.keys || !n.vals) {
-			u64map_free(&n);
-			return -1;
-		}
-		for (i = 0; i < m->cap; i++)
-			if (m->vals[i])
-				u64map_put(&n, m->keys[i], m->vals[i] - 1);
-		u64map_free(m);
-		*m = n;
-	}
-	for (i = mix64(key) & (m->cap - 1); m->vals[i];
-	     i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key) {
-			m->vals[i] = (uint32_t)val + 1;
-			return 0;
-		}
-	m->keys[i] = key;
-	m->vals[i] = (uint32_t)val + 1;
-	m->count++;
-	return 0;
-}
 
 /* ---- working profile ---------------------------------------------------- */
 
@@ -182,8 +114,8 @@ struct legacy {
 
 static void legacy_free(struct legacy *l)
 {
-	u64map_free(&l->addrs);
-	u64map_free(&l->fnames);
+	u64map_release(&l->addrs);
+	u64map_release(&l->fnames);
 	free(l->locs);
 	free(l->lines);
 	free(l->funcs);
@@ -293,7 +225,7 @@ static int sample_label(struct legacy *l, const char *key, const char *str,
 static long function_for(struct legacy *l, const char *name,
 			 const char *file)
 {
-	uint64_t key = mix64((uint64_t)(uintptr_t)name) ^
+	uint64_t key = u64map_mix((uint64_t)(uintptr_t)name) ^
 		(l->java_funcs ? 0 : (uint64_t)(uintptr_t)file * 31);
 	long i = u64map_get(&l->fnames, key);
 
@@ -1599,7 +1531,7 @@ static int parse_cpu(struct legacy *l, const unsigned char *d, size_t len)
 				a = l->locs[l->stk[s->stk_off + 1]].address;
 				c = u64map_get(&counts, a);
 				if (u64map_put(&counts, a, (size_t)(c < 0 ? 1 : c + 1)) < 0) {
-					u64map_free(&counts);
+					u64map_release(&counts);
 					return oom(l);
 				}
 			}
@@ -1610,7 +1542,7 @@ static int parse_cpu(struct legacy *l, const unsigned char *d, size_t len)
 					any = true;
 					break;
 				}
-			u64map_free(&counts);
+			u64map_release(&counts);
 			if (!any)
 				continue;
 			for (i = 0; i < l->nsamples; i++) {

@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "input.h"
 
 struct command {
 	const char *name;
@@ -15,6 +17,9 @@ static const struct command commands[] = {
 	{ "top", cmd_top, "rank the sites of a profile, as go tool pprof -top" },
 	{ "goroutines", cmd_goroutines, "group a goroutine dump by stack, rank stuck goroutines" },
 	{ "grep", cmd_grep, "print the goroutines of a dump that match a pattern" },
+	{ "diff", cmd_diff, "what grew between two profiles or goroutine dumps" },
+	{ "trend", cmd_trend, "what keeps growing over three or more snapshots" },
+	{ "report", cmd_report, "one leak diagnosis over a service's profiles and dumps" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -82,5 +87,8 @@ int main(int argc, char **argv)
 		return cli_usage_error(NULL,
 			"'%s' is not a leakscope command; see 'leakscope --help'",
 			argv[1]);
+	/* progress for large inputs, only where a person watches */
+	if (isatty(STDERR_FILENO))
+		input_progress = cli_progress;
 	return cmd->fn(argc - 1, argv + 1);
 }

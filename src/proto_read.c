@@ -10,6 +10,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "profile.pb-c.h"
+#include "u64map.h"
 
 typedef Perftools__Profiles__Profile PbProfile;
 typedef Perftools__Profiles__ValueType PbValueType;
@@ -229,81 +230,6 @@ static void pb_free(void *data, void *ptr)
 	(void)ptr;	/* the arena frees everything at once */
 }
 
-/* ---- id lookup -------------------------------------------------------- */
-
-/* Maps ids to 0-based indexes: a direct table when the ids are dense
- * (the common 1..N), else open addressing. Slots hold index + 1. */
-struct idmap {
-	uint64_t *keys;		/* hash mode only */
-	uint32_t *slots;
-	size_t cap;		/* direct: max id + 1; hash: power of two */
-	bool direct;
-};
-
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
-}
-
-/* Sets up for n ids of which the largest is max. false: out of memory. */
-static bool idmap_init(struct idmap *m, struct arena *a, size_t n,
-		       uint64_t max)
-{
-	memset(m, 0, sizeof(*m));
-	if (max < (uint64_t)n * 4 + 64) {
-		m->direct = true;
-		m->cap = (size_t)max + 1;
-		m->slots = arena_calloc(a, m->cap, sizeof(*m->slots));
-		return m->slots != NULL;
-	}
-	m->cap = 16;
-	while (m->cap < n * 2)
-		m->cap <<= 1;
-	m->slots = arena_calloc(a, m->cap, sizeof(*m->slots));
-	m->keys = arena_calloc(a, m->cap, sizeof(*m->keys));
-	return m->slots && m->keys;
-}
-
-/* The index for id, or -1. */
-static long idmap_get(const struct idmap *m, uint64_t id)
-{
-	size_t i;
-
-	if (m->direct) {
-		if (id >= m->cap)
-			return -1;
-		return (long)m->slots[id] - 1;
-	}
-	for (i = mix(id) & (m->cap - 1); m->slots[i];
-	     i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == id)
-			return (long)m->slots[i] - 1;
-	return -1;
-}
-
-/* Adds id -> idx; false when id is already there. */
-static bool idmap_put(struct idmap *m, uint64_t id, size_t idx)
-{
-	size_t i;
-
-	if (m->direct) {
-		if (m->slots[id])
-			return false;
-		m->slots[id] = (uint32_t)idx + 1;
-		return true;
-	}
-	for (i = mix(id) & (m->cap - 1); m->slots[i];
-	     i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == id)
-			return false;
-	m->keys[i] = id;
-	m->slots[i] = (uint32_t)idx + 1;
-	return true;
-}
-
 /* ---- model building --------------------------------------------------- */
 
 struct build {
@@ -374,7 +300,7 @@ static int value_type(struct build *b, const PbValueType *vt,
 		      &out->unit);
 }
 
-static int build_functions(struct build *b, struct idmap *ids)
+static int build_functions(struct build *b, struct u64map *ids)
 {
 	const PbProfile *pb = b->pb;
 	struct profile *p = b->p;
@@ -384,7 +310,7 @@ static int build_functions(struct build *b, struct idmap *ids)
 	for (i = 0; i < pb->n_function; i++)
 		if (pb->function[i]->id > max)
 			max = pb->function[i]->id;
-	if (!idmap_init(ids, &p->arena, pb->n_function, max))
+	if (u64map_reserve(ids, pb->n_function, max) < 0)
 		return oom(b);
 	p->functions = arena_calloc(&p->arena, pb->n_function + 1,
 				    sizeof(*p->functions));
@@ -397,9 +323,13 @@ static int build_functions(struct build *b, struct idmap *ids)
 		if (f->id == 0)
 			return ls_error_set(b->err,
 				"function %zu (in file order) has the reserved id 0", i + 1);
-		if (!idmap_put(ids, f->id, i))
+		switch (u64map_add(ids, f->id, i)) {
+		case -1:
+			return oom(b);
+		case 0:
 			return ls_error_set(b->err,
 				"function %" PRIu64 " is defined twice", f->id);
+		}
 		out->id = f->id;
 		out->start_line = f->start_line;
 		if (str_at(b, f->name, "function", f->id, "name", &out->name) < 0 ||
@@ -411,7 +341,7 @@ static int build_functions(struct build *b, struct idmap *ids)
 	return 0;
 }
 
-static int build_mappings(struct build *b, struct idmap *ids)
+static int build_mappings(struct build *b, struct u64map *ids)
 {
 	const PbProfile *pb = b->pb;
 	struct profile *p = b->p;
@@ -421,7 +351,7 @@ static int build_mappings(struct build *b, struct idmap *ids)
 	for (i = 0; i < pb->n_mapping; i++)
 		if (pb->mapping[i]->id > max)
 			max = pb->mapping[i]->id;
-	if (!idmap_init(ids, &p->arena, pb->n_mapping, max))
+	if (u64map_reserve(ids, pb->n_mapping, max) < 0)
 		return oom(b);
 	p->mappings = arena_calloc(&p->arena, pb->n_mapping + 1,
 				   sizeof(*p->mappings));
@@ -434,9 +364,13 @@ static int build_mappings(struct build *b, struct idmap *ids)
 		if (m->id == 0)
 			return ls_error_set(b->err,
 				"mapping %zu (in file order) has the reserved id 0", i + 1);
-		if (!idmap_put(ids, m->id, i))
+		switch (u64map_add(ids, m->id, i)) {
+		case -1:
+			return oom(b);
+		case 0:
 			return ls_error_set(b->err,
 				"mapping %" PRIu64 " is defined twice", m->id);
+		}
 		out->id = m->id;
 		out->memory_start = m->memory_start;
 		out->memory_limit = m->memory_limit;
@@ -453,8 +387,8 @@ static int build_mappings(struct build *b, struct idmap *ids)
 	return 0;
 }
 
-static int build_locations(struct build *b, struct idmap *ids,
-			   const struct idmap *fids, const struct idmap *mids)
+static int build_locations(struct build *b, struct u64map *ids,
+			   const struct u64map *fids, const struct u64map *mids)
 {
 	const PbProfile *pb = b->pb;
 	struct profile *p = b->p;
@@ -467,7 +401,7 @@ static int build_locations(struct build *b, struct idmap *ids,
 			max = pb->location[i]->id;
 		nlines += pb->location[i]->n_line;
 	}
-	if (!idmap_init(ids, &p->arena, pb->n_location, max))
+	if (u64map_reserve(ids, pb->n_location, max) < 0)
 		return oom(b);
 	p->locations = arena_calloc(&p->arena, pb->n_location + 1,
 				    sizeof(*p->locations));
@@ -482,14 +416,18 @@ static int build_locations(struct build *b, struct idmap *ids,
 		if (l->id == 0)
 			return ls_error_set(b->err,
 				"location %zu (in file order) has the reserved id 0", i + 1);
-		if (!idmap_put(ids, l->id, i))
+		switch (u64map_add(ids, l->id, i)) {
+		case -1:
+			return oom(b);
+		case 0:
 			return ls_error_set(b->err,
 				"location %" PRIu64 " is defined twice", l->id);
+		}
 		out->id = l->id;
 		out->address = l->address;
 		out->is_folded = l->is_folded;
 		if (l->mapping_id) {
-			long m = idmap_get(mids, l->mapping_id);
+			long m = u64map_get(mids, l->mapping_id);
 
 			if (m < 0)
 				return ls_error_set(b->err,
@@ -508,7 +446,7 @@ static int build_locations(struct build *b, struct idmap *ids,
 			if (ln->function_id == 0)
 				return ls_error_set(b->err,
 					"location %" PRIu64 " has a line without a function", l->id);
-			f = idmap_get(fids, ln->function_id);
+			f = u64map_get(fids, ln->function_id);
 			if (f < 0)
 				return ls_error_set(b->err,
 					"location %" PRIu64 " refers to function %" PRIu64 ", which is not defined",
@@ -523,7 +461,7 @@ static int build_locations(struct build *b, struct idmap *ids,
 	return 0;
 }
 
-static int build_samples(struct build *b, const struct idmap *lids)
+static int build_samples(struct build *b, const struct u64map *lids)
 {
 	const PbProfile *pb = b->pb;
 	struct profile *p = b->p;
@@ -561,7 +499,7 @@ static int build_samples(struct build *b, const struct idmap *lids)
 		out->locations = locs;
 		out->nlocations = s->n_location_id;
 		for (j = 0; j < s->n_location_id; j++) {
-			long l = idmap_get(lids, s->location_id[j]);
+			long l = u64map_get(lids, s->location_id[j]);
 
 			if (l < 0)
 				return ls_error_set(b->err,
@@ -608,8 +546,9 @@ static int build_profile(struct build *b)
 {
 	const PbProfile *pb = b->pb;
 	struct profile *p = b->p;
-	struct idmap fids, mids, lids;
+	struct u64map fids = U64MAP_INIT, mids = U64MAP_INIT, lids = U64MAP_INIT;
 	size_t i;
+	int ret = -1;
 
 	if (build_strings(b) < 0)
 		return -1;
@@ -622,9 +561,14 @@ static int build_profile(struct build *b)
 			       i, &p->sample_types[i]) < 0)
 			return -1;
 	p->nsample_types = pb->n_sample_type;
-	if (build_functions(b, &fids) < 0 || build_mappings(b, &mids) < 0 ||
-	    build_locations(b, &lids, &fids, &mids) < 0 ||
-	    build_samples(b, &lids) < 0)
+	if (build_functions(b, &fids) == 0 && build_mappings(b, &mids) == 0 &&
+	    build_locations(b, &lids, &fids, &mids) == 0 &&
+	    build_samples(b, &lids) == 0)
+		ret = 0;
+	u64map_release(&fids);
+	u64map_release(&mids);
+	u64map_release(&lids);
+	if (ret < 0)
 		return -1;
 	if (value_type(b, pb->period_type, NULL, 0, &p->period_type) < 0)
 		return -1;
@@ -655,22 +599,30 @@ static int build_profile(struct build *b)
 int proto_read(struct profile *p, const unsigned char *data, size_t len,
 	       struct ls_error *err)
 {
+	struct proto_scan scan;
+
+	proto_scan(data, len, &scan);
+	return proto_read_scanned(p, data, len, &scan, err);
+}
+
+int proto_read_scanned(struct profile *p, const unsigned char *data,
+		       size_t len, const struct proto_scan *scan,
+		       struct ls_error *err)
+{
 	struct arena tmp;
 	ProtobufCAllocator alloc;
-	struct proto_scan scan;
 	struct build b;
 	PbProfile *pb;
 	int ret;
 
-	proto_scan(data, len, &scan);
-	if (!scan.valid)
+	if (!scan->valid)
 		return ls_error_set(err,
 			"not a valid profile.proto: malformed protobuf at byte %zu: %s",
-			scan.bad_offset, scan.why);
-	if (scan.ntimes > 1)
+			scan->bad_offset, scan->why);
+	if (scan->ntimes > 1)
 		return ls_error_set(err,
 			"not a valid profile.proto: several profiles concatenated (time_nanos appears %zu times)",
-			scan.ntimes);
+			scan->ntimes);
 	arena_init(&tmp);
 	alloc.alloc = pb_alloc;
 	alloc.free = pb_free;

@@ -71,6 +71,59 @@ static void first_line(const unsigned char *d, size_t len, char *out,
 	out[n] = '\0';
 }
 
+/* How much content to look at before reading the rest. */
+#define PREFIX_CHECK 65536
+
+/* Whether the legacy binary CPU profile header (0, 3, 0, period, 0 in
+ * 4- or 8-byte words of either order) may start d. */
+static bool maybe_legacy_cpu(const unsigned char *d, size_t len)
+{
+	static const size_t words[] = { 4, 8 };
+	size_t w, i;
+
+	for (w = 0; w < 2; w++) {
+		size_t n = words[w];
+		bool zero = true, three_le = true, three_be = true;
+
+		if (len < 2 * n)
+			return true;	/* too short to tell */
+		for (i = 0; i < n; i++)
+			zero &= d[i] == 0;
+		for (i = 0; i < n; i++) {
+			three_le &= d[n + i] == (i == 0 ? 3 : 0);
+			three_be &= d[n + i] == (i == n - 1 ? 3 : 0);
+		}
+		if (zero && (three_le || three_be))
+			return true;
+	}
+	return false;
+}
+
+/* Fails when the first bytes of content already rule out every format,
+ * so that a gzip bomb of zeros or a big binary file stops after a few
+ * KiB instead of at --max-input-size. Text and anything that might still
+ * be profile.proto or a legacy binary profile pass. The message is the
+ * one the whole content would give. */
+static int reject_prefix(const unsigned char *d, size_t len,
+			 struct ls_error *err)
+{
+	struct proto_scan scan;
+
+	/* binary from the first line on: no text header of a legacy format */
+	if (len < PREFIX_CHECK || !looks_binary(d, 256) || maybe_legacy_cpu(d, len))
+		return 0;
+	proto_scan(d, len, &scan);
+	if (scan.valid || !strncmp(scan.why, "truncated", 9) ||
+	    !strcmp(scan.why, "length runs past the end of the data"))
+		return 0;
+	if (scan.plausible)
+		return ls_error_set(err,
+			"not a valid profile.proto: malformed protobuf at byte %zu: %s",
+			scan.bad_offset, scan.why);
+	return ls_error_set(err,
+		"not a profile: binary data in no known profile format");
+}
+
 /* Recognises the inflated content and loads it into p. */
 static int load_content(struct profile *p, const unsigned char *d,
 			size_t len, struct ls_error *err)
@@ -93,7 +146,7 @@ static int load_content(struct profile *p, const unsigned char *d,
 	}
 	proto_scan(d, len, &scan);
 	if (scan.valid && scan.nstrings > 0)
-		return proto_read(p, d, len, err);
+		return proto_read_scanned(p, d, len, &scan, err);
 	if (binary) {
 		r = legacy_read(p, d, len, err);
 		if (r != 0)
@@ -143,16 +196,23 @@ static int inflate_buffer(const unsigned char *data, size_t len,
 			return ls_error_set(err, "out of memory");
 		}
 		room = out->alloc - out->len - 1;
+		if (out->len < PREFIX_CHECK && room > PREFIX_CHECK - out->len)
+			room = PREFIX_CHECK - out->len;
+		if (max - out->len < room)	/* one byte past the limit tells */
+			room = (size_t)(max - out->len) + 1;
 		z.next_out = (unsigned char *)out->buf + out->len;
 		z.avail_out = room > UINT32_MAX ? UINT32_MAX : (uInt)room;
 		zr = inflate(&z, Z_NO_FLUSH);
 		out->len += room - z.avail_out;
 		out->buf[out->len] = '\0';
+		if (out->len == PREFIX_CHECK &&
+		    reject_prefix((const unsigned char *)out->buf, out->len, err) < 0) {
+			inflateEnd(&z);
+			return -1;
+		}
 		if (out->len > max) {
 			inflateEnd(&z);
-			return ls_error_set(err,
-				"input is larger than the limit of %llu bytes (see --max-input-size)",
-				(unsigned long long)max);
+			return input_error_too_large(err, max);
 		}
 		if (zr == Z_STREAM_END) {
 			size_t used = (size_t)(z.next_in - data);
@@ -215,12 +275,20 @@ int profile_load_file(struct profile *p, const char *path,
 	uint64_t max = opts ? opts->max_input : 0;
 	int ret;
 
+	struct input in;
+
 	profile_release(p);
 	ls_error_init(err, path);
-	if (input_slurp(path, max, &sb, err) < 0) {
+	if (input_open(&in, path, max, err) < 0)
+		return -1;
+	if (input_read_some(&in, &sb, PREFIX_CHECK, err) < 0 ||
+	    reject_prefix((const unsigned char *)sb.buf, sb.len, err) < 0 ||
+	    input_read_all(&in, &sb, err) < 0) {
+		input_close(&in);
 		strbuf_release(&sb);
 		return -1;
 	}
+	input_close(&in);
 	ret = load_content(p, (const unsigned char *)sb.buf, sb.len, err);
 	strbuf_release(&sb);
 	if (finish(p, path, ret) < 0) {
@@ -250,9 +318,7 @@ int profile_load_buffer(struct profile *p, const char *name,
 					   sb.len, err);
 		strbuf_release(&sb);
 	} else if (len > max) {
-		ret = ls_error_set(err,
-			"input is larger than the limit of %llu bytes (see --max-input-size)",
-			(unsigned long long)max);
+		ret = input_error_too_large(err, max);
 	} else {
 		ret = load_content(p, data, len, err);
 	}

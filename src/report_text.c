@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sites.h"
 #include "units.h"
 
 const char *report_output_unit(const struct graph *g)
@@ -127,13 +128,17 @@ int report_text(FILE *fp, const struct graph *g, const struct report_options *o)
 		const char *inl = graph_inline_label(n);
 
 		sum += n->flat;
-		fprintf(fp, "%10s %s %s %10s %s  %s%s%s\n",
+		/* with colour, the service's own functions in bold cyan */
+		bool own = o && o->color && sites_is_user(NULL, n->info.name);
+
+		fprintf(fp, "%10s %s %s %10s %s  %s%s%s%s%s\n",
 			units_label(a, n->flat, unit, out_unit),
 			units_percentage(b, n->flat, g->total),
 			units_percentage(c, sum, g->total),
 			units_label(d, n->cum, unit, out_unit),
 			units_percentage(e, n->cum, g->total),
-			n->printable, *inl ? " " : "", inl);
+			own ? "\033[1;36m" : "", n->printable, own ? "\033[0m" : "",
+			*inl ? " " : "", inl);
 	}
 	return ferror(fp) ? -1 : 0;
 }

@@ -12,10 +12,12 @@
 # it is committed. LEAKSCOPE_GOLDEN_UPDATE=1 rewrites every expectation.
 set -u
 : "${LEAKSCOPE:=build/leakscope}"
+: "${LEAKSCOPE_WRAPPER:=}"
+export LEAKSCOPE_WRAPPER
 case $LEAKSCOPE in /*) ;; *) LEAKSCOPE=$(pwd)/$LEAKSCOPE ;; esac
 export LEAKSCOPE
 dir=tests/golden
-list=tests/golden.list
+list=${LEAKSCOPE_GOLDEN_LIST:-tests/golden.list}
 pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -26,7 +28,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	exp=$dir/$name
 	{
 		printf '$ %s\n' "$line"
-		sh -c "leakscope() { \"\$LEAKSCOPE\" \"\$@\"; }; $line" \
+		sh -c "leakscope() { $LEAKSCOPE_WRAPPER \"\$LEAKSCOPE\" \"\$@\"; }; $line" \
 			>"$tmp/out" 2>"$tmp/err" </dev/null
 		st=$?
 		cat "$tmp/out" "$tmp/err"

@@ -689,7 +689,7 @@ static void test_reader__file_and_limit(void **state)
 	assert_string_equal(p.source, path);
 	assert_int_equal(p.nsamples, 2);
 	assert_int_equal(profile_load_file(&p, path, &opts, &err), -1);
-	assert_non_null(strstr(err.msg, "larger than the limit"));
+	assert_non_null(strstr(err.msg, "larger than --max-input-size="));
 	assert_int_equal(profile_load_file(&p, "/nonexistent/x.pb", NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot open"));
 	unlink(path);

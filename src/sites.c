@@ -1,0 +1,543 @@
+/* sites.c - match the sites of several snapshots: graph nodes or goroutine stacks */
+#include "sites.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump.h"
+#include "strbuf.h"
+
+#define NONE UINT32_MAX
+
+int sites_init(struct site_table *t, size_t nsnap)
+{
+	memset(t, 0, sizeof(*t));
+	arena_init(&t->arena);
+	t->nsnap = nsnap;
+	t->totals = arena_calloc(&t->arena, nsnap ? nsnap : 1, sizeof(*t->totals));
+	return t->totals ? 0 : -1;
+}
+
+void sites_release(struct site_table *t)
+{
+	free(t->list);
+	free(t->slots);
+	free(t->keys);
+	free(t->stacks);
+	free(t->stack_slots);
+	arena_release(&t->arena);
+	memset(t, 0, sizeof(*t));
+	arena_init(&t->arena);
+}
+
+bool sites_is_user(const regex_t *user, const char *func)
+{
+	if (!func || !func[0])
+		return false;
+	if (user)
+		return regexec(user, func, 0, NULL, 0) == 0;
+	return !dump_func_is_std(func);
+}
+
+static uint64_t hash_bytes(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h ^ (h >> 32);
+}
+
+static int grow_slots(struct site_table *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 256, i;
+	struct site **slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (i = 0; i < t->n; i++) {
+		const char *k = t->keys[i];
+		size_t j = hash_bytes(k, strlen(k)) & (cap - 1);
+
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = t->list[i];
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return 0;
+}
+
+/* The site of key, made (with zero placeholders: the link pass) when new. */
+static struct site *site_for(struct site_table *t, const char *key, size_t len,
+			     bool *created)
+{
+	struct site *s;
+	size_t j;
+
+	*created = false;
+	if ((t->n + 1) * 2 > t->cap && grow_slots(t) < 0)
+		return NULL;
+	j = hash_bytes(key, len) & (t->cap - 1);
+	while (t->slots[j]) {
+		const char *k = t->keys[t->slots[j]->index];
+
+		if (strlen(k) == len && !memcmp(k, key, len))
+			return t->slots[j];
+		j = (j + 1) & (t->cap - 1);
+	}
+	if (t->n == t->alloc) {
+		size_t a = t->alloc ? t->alloc * 2 : 256;
+		struct site **nl = realloc(t->list, a * sizeof(*nl));
+		const char **nk;
+
+		if (!nl)
+			return NULL;
+		t->list = nl;
+		nk = realloc(t->keys, a * sizeof(*nk));
+		if (!nk)
+			return NULL;
+		t->keys = nk;
+		t->alloc = a;
+	}
+	s = arena_calloc(&t->arena, 1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->flat = arena_calloc(&t->arena, t->nsnap, sizeof(*s->flat));
+	s->cum = arena_calloc(&t->arena, t->nsnap, sizeof(*s->cum));
+	s->present = arena_calloc(&t->arena, t->nsnap, sizeof(*s->present));
+	s->groups = arena_calloc(&t->arena, t->nsnap, sizeof(*s->groups));
+	t->keys[t->n] = arena_strndup(&t->arena, key, len);
+	if (!s->flat || !s->cum || !s->present || !s->groups || !t->keys[t->n])
+		return NULL;
+	s->name = s->func = s->user_frame = s->caller = s->path = "";
+	s->index = t->n;
+	s->best_stack = SIZE_MAX;
+	t->list[t->n++] = s;
+	t->slots[j] = s;
+	*created = true;
+	return s;
+}
+
+static int grow_stack_slots(struct site_table *t)
+{
+	size_t cap = t->stack_cap ? t->stack_cap * 2 : 1024, i;
+	struct site_stack **slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (i = 0; i < t->nstacks; i++) {
+		struct site_stack *s = t->stacks[i];
+		size_t j = hash_bytes(s->ids, s->n * sizeof(*s->ids)) & (cap - 1);
+
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = s;
+	}
+	free(t->stack_slots);
+	t->stack_slots = slots;
+	t->stack_cap = cap;
+	return 0;
+}
+
+static struct site_stack *stack_for(struct site_table *t, const uint32_t *ids,
+				    size_t n)
+{
+	struct site_stack *s;
+	size_t j;
+
+	if ((t->nstacks + 1) * 2 > t->stack_cap && grow_stack_slots(t) < 0)
+		return NULL;
+	j = hash_bytes(ids, n * sizeof(*ids)) & (t->stack_cap - 1);
+	while (t->stack_slots[j]) {
+		s = t->stack_slots[j];
+		if (s->n == n && (!n || !memcmp(s->ids, ids, n * sizeof(*ids))))
+			return s;
+		j = (j + 1) & (t->stack_cap - 1);
+	}
+	if (t->nstacks == t->astacks) {
+		size_t a = t->astacks ? t->astacks * 2 : 256;
+		struct site_stack **ns = realloc(t->stacks, a * sizeof(*ns));
+
+		if (!ns)
+			return NULL;
+		t->stacks = ns;
+		t->astacks = a;
+	}
+	s = arena_calloc(&t->arena, 1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->ids = arena_alloc(&t->arena, (n ? n : 1) * sizeof(*ids));
+	s->values = arena_calloc(&t->arena, t->nsnap, sizeof(*s->values));
+	if (!s->ids || !s->values)
+		return NULL;
+	if (n)
+		memcpy(s->ids, ids, n * sizeof(*ids));
+	s->n = n;
+	t->stacks[t->nstacks++] = s;
+	t->stack_slots[j] = s;
+	return s;
+}
+
+static struct site *node_site(struct site_table *t, const struct graph *g,
+			      uint32_t *node2site, uint32_t n, struct strbuf *key)
+{
+	const struct graph_node *node = &g->nodes[n];
+	struct site *s;
+	bool created;
+
+	if (node2site[n] != NONE)
+		return t->list[node2site[n]];
+	strbuf_reset(key);
+	if (strbuf_addf(key, "%s\x1f%s\x1f%s\x1f%" PRIx64 "\x1f%" PRId64 "\x1f%" PRId64,
+			node->info.name, node->info.file, node->info.objfile,
+			node->info.address, node->info.start_line,
+			node->info.line) < 0)
+		return NULL;
+	s = site_for(t, key->buf, key->len, &created);
+	if (!s)
+		return NULL;
+	if (created) {
+		s->name = arena_strndup(&t->arena, node->printable, strlen(node->printable));
+		s->func = arena_strndup(&t->arena, node->info.name, strlen(node->info.name));
+		if (!s->name || !s->func)
+			return NULL;
+	}
+	node2site[n] = (uint32_t)s->index;
+	return s;
+}
+
+int sites_add_graph(struct site_table *t, size_t i, const struct graph *g,
+		    struct ls_error *err)
+{
+	const struct profile_view *v = g->view;
+	int si = g->opts.sample_index;
+	struct strbuf key = STRBUF_INIT;
+	uint32_t *node2site = malloc((g->nnodes + 1) * sizeof(*node2site));
+	uint32_t *ids = NULL;
+	size_t aids = 0, n, j, k;
+
+	if (!node2site)
+		goto oom;
+	memset(node2site, 0xff, (g->nnodes + 1) * sizeof(*node2site));
+	for (n = 0; n < g->nnodes; n++) {
+		const struct graph_node *node = &g->nodes[n];
+		struct site *s;
+
+		if (!node->flat && !node->cum)
+			continue;
+		s = node_site(t, g, node2site, (uint32_t)n, &key);
+		if (!s)
+			goto oom;
+		s->flat[i] += node->flat;
+		s->cum[i] += node->cum;
+		s->present[i] = true;
+	}
+	for (n = 0; n < v->nsamples; n++) {
+		const struct view_sample *vs = &v->samples[n];
+		int64_t w = vs->sample->values[si];
+		struct site_stack *st;
+		size_t len = 0;
+
+		if (!w)
+			continue;
+		t->totals[i] += w;
+		for (j = 0; j < vs->nlocations; j++)
+			len += g->loc_nnodes[view_location_index(v, vs->locations[j])];
+		if (len > aids) {
+			uint32_t *ni = realloc(ids, len * sizeof(*ni));
+
+			if (!ni)
+				goto oom;
+			ids = ni;
+			aids = len;
+		}
+		len = 0;
+		for (j = 0; j < vs->nlocations; j++) {
+			size_t li = view_location_index(v, vs->locations[j]);
+
+			for (k = 0; k < g->loc_nnodes[li]; k++) {
+				struct site *s = node_site(t, g, node2site,
+							   g->loc_nodes[li][k], &key);
+
+				if (!s)
+					goto oom;
+				ids[len++] = (uint32_t)s->index;
+			}
+		}
+		st = stack_for(t, ids, len);
+		if (!st)
+			goto oom;
+		st->values[i] += w;
+	}
+	free(ids);
+	free(node2site);
+	strbuf_release(&key);
+	return 0;
+oom:
+	free(ids);
+	free(node2site);
+	strbuf_release(&key);
+	return ls_error_set(err, "out of memory");
+}
+
+/* A frame Go's traceback hides from goroutine dumps unless
+ * GOTRACEBACK=system (runtime.showfuncinfo): an unexported function of
+ * package runtime. Goroutine profiles (debug=0) keep them. */
+static bool runtime_hidden(const char *func)
+{
+	return !strncmp(func, "runtime.", 8) && !(func[8] >= 'A' && func[8] <= 'Z');
+}
+
+int sites_add_groups(struct site_table *t, size_t i,
+		     const struct goroutine_groups *gs, struct ls_error *err)
+{
+	struct strbuf key = STRBUF_INIT;
+	size_t n, k;
+
+	t->goroutines = true;
+	t->totals[i] += (int64_t)gs->total;
+	for (n = 0; n < gs->n; n++) {
+		const struct ggroup *g = gs->list[n];
+		struct site_group *sg;
+		struct site *s;
+		bool created;
+
+		strbuf_reset(&key);
+		for (k = 0; k < g->nframes; k++)
+			if (!runtime_hidden(g->frames[k].func))
+				strbuf_addf(&key, "%s\x1f%s\x1f%" PRId64 "\n", g->frames[k].func,
+				    g->frames[k].file, g->frames[k].line);
+		s = site_for(t, key.buf, key.len, &created);
+		if (!s)
+			goto oom;
+		/* named after the first group seen, or a later one that
+		 * knows its state (a dump, after a profile) */
+		if (created || (!*ggroup_state(s->group) && *ggroup_state(g))) {
+			const char *fn = g->nframes ? g->frames[0].func : "?";
+			const char *state = ggroup_state(g);
+			struct strbuf name = STRBUF_INIT;
+
+			for (k = 0; k < g->nframes; k++)
+				if (!runtime_hidden(g->frames[k].func)) {
+					fn = g->frames[k].func;
+					break;
+				}
+			if (g->user_frame >= 0)
+				fn = g->frames[g->user_frame].func;
+			strbuf_addstr(&name, fn);
+			if (*state)
+				strbuf_addf(&name, " [%s]", state);
+			s->name = arena_strndup(&t->arena, name.buf, name.len);
+			s->func = fn;
+			s->group = g;
+			strbuf_release(&name);
+			if (!s->name)
+				goto oom;
+		}
+		sg = arena_alloc(&t->arena, sizeof(*sg));
+		if (!sg)
+			goto oom;
+		sg->group = g;
+		sg->next = s->groups[i];
+		s->groups[i] = sg;
+		s->flat[i] += (int64_t)g->count;
+		s->cum[i] += (int64_t)g->count;
+		s->present[i] = true;
+	}
+	strbuf_release(&key);
+	return 0;
+oom:
+	strbuf_release(&key);
+	return ls_error_set(err, "out of memory");
+}
+
+static const char *site_label(const struct site *s)
+{
+	return s->name;
+}
+
+/* "a -> b -> c" from names[from] down to names[0]... given as a callback
+ * over positions hi..lo of a stack. */
+static const char *join_path(struct site_table *t, const struct site_table *names,
+			     const uint32_t *ids, size_t hi, size_t lo)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+	size_t p;
+
+	for (p = hi + 1; p-- > lo; ) {
+		if (p != hi)
+			strbuf_addstr(&sb, " -> ");
+		strbuf_addstr(&sb, site_label(names->list[ids[p]]));
+	}
+	r = arena_strndup(&t->arena, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return r;
+}
+
+static int blame_group(struct site_table *t, struct site *s, const regex_t *user)
+{
+	const struct ggroup *g = s->group;
+	struct strbuf sb = STRBUF_INIT;
+	size_t k, u = SIZE_MAX;
+
+	if (!g)
+		return 0;
+	for (k = 0; k < g->nframes; k++)
+		if (sites_is_user(user, g->frames[k].func)) {
+			u = k;
+			break;
+		}
+	if (u == SIZE_MAX)
+		return 0;
+	s->user_frame = g->frames[u].func;
+	s->caller = u + 1 < g->nframes ? g->frames[u + 1].func
+		  : g->has_created_by ? g->created_by.func : "";
+	for (k = u + 1; k-- > 0; ) {
+		if (k != u)
+			strbuf_addstr(&sb, " -> ");
+		strbuf_addstr(&sb, g->frames[k].func);
+	}
+	s->path = arena_strndup(&t->arena, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return s->path ? 0 : -1;
+}
+
+int sites_blame(struct site_table *t, size_t from, size_t to,
+		const regex_t *user, struct ls_error *err)
+{
+	uint32_t stamp = 0;
+	size_t i, p;
+
+	for (i = 0; i < t->n; i++) {
+		struct site *s = t->list[i];
+
+		s->user_frame = s->caller = s->path = "";
+		s->path_growth = 0;
+		s->best_stack = SIZE_MAX;
+		s->stamp = 0;
+		if (t->goroutines) {
+			s->path_growth = s->flat[to] - s->flat[from];
+			if (blame_group(t, s, user) < 0)
+				return ls_error_set(err, "out of memory");
+		}
+	}
+	if (t->goroutines)
+		return 0;
+	for (i = 0; i < t->nstacks; i++) {
+		const struct site_stack *st = t->stacks[i];
+		int64_t growth = st->values[to] - st->values[from];
+
+		if (growth <= 0)
+			continue;
+		stamp++;
+		for (p = 0; p < st->n; p++) {
+			struct site *s = t->list[st->ids[p]];
+
+			if (s->stamp == stamp)
+				continue;
+			s->stamp = stamp;
+			if (growth > s->path_growth) {
+				s->path_growth = growth;
+				s->best_stack = i;
+				s->best_pos = p;
+			}
+		}
+	}
+	for (i = 0; i < t->n; i++) {
+		struct site *s = t->list[i];
+		const struct site_stack *st;
+		size_t u;
+
+		if (s->best_stack == SIZE_MAX)
+			continue;
+		st = t->stacks[s->best_stack];
+		for (u = s->best_pos; u < st->n; u++)
+			if (sites_is_user(user, t->list[st->ids[u]]->func))
+				break;
+		if (u < st->n) {
+			s->user_frame = t->list[st->ids[u]]->func;
+			s->caller = u + 1 < st->n ? t->list[st->ids[u + 1]]->name : "";
+		} else {
+			u = s->best_pos;
+		}
+		s->path = join_path(t, t, st->ids, u, 0);
+		if (!s->path)
+			return ls_error_set(err, "out of memory");
+	}
+	return 0;
+}
+
+int sites_add_profile(struct site_table *t, size_t i, const struct profile *p,
+		      const struct filter_options *fo,
+		      const struct graph_options *go, struct ls_error *err)
+{
+	struct profile_view v;
+	struct graph g;
+	int rc;
+
+	if (filter_apply(&v, p, fo, err) < 0)
+		return -1;
+	if (graph_build(&g, &v, go, err) < 0) {
+		profile_view_release(&v);
+		return -1;
+	}
+	rc = sites_add_graph(t, i, &g, err);
+	graph_release(&g);
+	profile_view_release(&v);
+	return rc;
+}
+
+struct id_ctx {
+	struct dump_idset *set;
+	int64_t hits;
+	int failed;
+};
+
+static void add_id(uint64_t id, void *ctx)
+{
+	struct id_ctx *c = ctx;
+
+	if (dump_idset_add(c->set, id) < 0)
+		c->failed = 1;
+}
+
+static void count_id(uint64_t id, void *ctx)
+{
+	struct id_ctx *c = ctx;
+	int r = dump_idset_add(c->set, id);
+
+	if (r == 0)
+		c->hits++;
+	else if (r < 0)
+		c->failed = 1;
+}
+
+int64_t sites_persistent(const struct site *s, size_t from, size_t to,
+			 int *failed)
+{
+	struct id_ctx c = { NULL, 0, 0 };
+	const struct site_group *g;
+
+	if (!s->groups[from] || !s->groups[to])
+		return 0;
+	c.set = dump_idset_new();
+	if (!c.set) {
+		*failed = 1;
+		return 0;
+	}
+	for (g = s->groups[from]; g; g = g->next)
+		ggroup_each_id(g->group, add_id, &c);
+	for (g = s->groups[to]; g; g = g->next)
+		ggroup_each_id(g->group, count_id, &c);
+	dump_idset_free(c.set);
+	*failed |= c.failed;
+	return c.hits;
+}

@@ -1,0 +1,174 @@
+/* test_sites.c - matching sites across snapshots: nodes, stacks, goroutine forms */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "graph.h"
+#include "profile_builder.h"
+#include "sites.h"
+
+static struct ls_error err;
+
+static int add(const struct goroutine *g, void *ctx)
+{
+	return goroutine_groups_add(ctx, g, &err);
+}
+
+/* A goroutine profile (debug=0) keeps runtime.gopark and friends, which a
+ * dump hides: both forms must land on one site. */
+static void test_sites__goroutine_forms_match(void **state)
+{
+	static const char dump[] =
+		"goroutine 7 [chan receive]:\n"
+		"main.worker()\n\t/src/main.go:12 +0x1d\n"
+		"created by main.main\n\t/src/main.go:5 +0x2\n\n"
+		"goroutine 8 [chan receive]:\n"
+		"main.worker()\n\t/src/main.go:12 +0x1d\n"
+		"created by main.main\n\t/src/main.go:5 +0x2\n\n";
+	struct profile p;
+	struct goroutine_groups gp, gd;
+	struct dump_parser parser;
+	struct site_table t;
+	int fpark, frecv, fworker, fexit, lp, lr, lw, le;
+
+	(void)state;
+	tb_init(&p, 1, "goroutine", "count");
+	fpark = tb_func(&p, "runtime.gopark", "/go/src/runtime/proc.go");
+	frecv = tb_func(&p, "runtime.chanrecv1", "/go/src/runtime/chan.go");
+	fworker = tb_func(&p, "main.worker", "/src/main.go");
+	fexit = tb_func(&p, "runtime.goexit", "/go/src/runtime/asm_amd64.s");
+	lp = tb_loc(&p, -1, 1, 1, fpark, 363);
+	lr = tb_loc(&p, -1, 2, 1, frecv, 442);
+	lw = tb_loc(&p, -1, 3, 1, fworker, 12);
+	le = tb_loc(&p, -1, 4, 1, fexit, 1594);
+	tb_sample(&p, (int64_t[]){ 5 }, 4, lp, lr, lw, le);
+	goroutine_groups_init(&gp);
+	assert_int_equal(goroutine_groups_add_profile(&gp, &p, NULL, &err), 0);
+	goroutine_groups_rank(&gp, NULL);
+
+	goroutine_groups_init(&gd);
+	dump_parser_init(&parser, "t", add, NULL, &gd);
+	assert_int_equal(dump_parse_buffer(&parser, dump, strlen(dump), &err), 0);
+	goroutine_groups_rank(&gd, NULL);
+
+	assert_int_equal(sites_init(&t, 2), 0);
+	assert_int_equal(sites_add_groups(&t, 0, &gp, &err), 0);
+	assert_int_equal(sites_add_groups(&t, 1, &gd, &err), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.list[0]->flat[0], 5);
+	assert_int_equal(t.list[0]->flat[1], 2);
+	assert_true(t.list[0]->present[0] && t.list[0]->present[1]);
+	/* named from the dump, which knows the state */
+	assert_string_equal(t.list[0]->name, "main.worker [chan receive]");
+	assert_int_equal(t.totals[0], 5);
+	assert_int_equal(t.totals[1], 2);
+	assert_int_equal(sites_blame(&t, 0, 1, NULL, &err), 0);
+	assert_string_equal(t.list[0]->user_frame, "main.worker");
+	sites_release(&t);
+	goroutine_groups_release(&gp);
+	goroutine_groups_release(&gd);
+	dump_parser_release(&parser);
+	profile_release(&p);
+}
+
+/* Two snapshots with their own string tables: nodes match by value. */
+static void test_sites__nodes_and_stacks(void **state)
+{
+	struct profile p[2];
+	struct graph_options go;
+	struct site_table t;
+	size_t i;
+
+	(void)state;
+	graph_options_init(&go);
+	go.node_fraction = 0;
+	assert_int_equal(sites_init(&t, 2), 0);
+	for (i = 0; i < 2; i++) {
+		int fm, fa, fb, lm, la, lb;
+
+		tb_init(&p[i], 1, "samples", "count");
+		/* created in a different order in each */
+		if (i == 0) {
+			fm = tb_func(&p[i], "main.main", "m.go");
+			fa = tb_func(&p[i], "main.a", "a.go");
+			fb = tb_func(&p[i], "main.b", "b.go");
+		} else {
+			fb = tb_func(&p[i], "main.b", "b.go");
+			fa = tb_func(&p[i], "main.a", "a.go");
+			fm = tb_func(&p[i], "main.main", "m.go");
+		}
+		lm = tb_loc(&p[i], -1, 0x10, 1, fm, 1);
+		la = tb_loc(&p[i], -1, 0x20, 1, fa, 2);
+		lb = tb_loc(&p[i], -1, 0x30, 1, fb, 3);
+		tb_sample(&p[i], (int64_t[]){ i ? 30 : 10 }, 3, lb, la, lm);
+		tb_sample(&p[i], (int64_t[]){ 4 }, 2, la, lm);
+		if (i == 0)
+			tb_sample(&p[i], (int64_t[]){ 6 }, 2, lb, lm);
+		assert_int_equal(sites_add_profile(&t, i, &p[i], NULL, &go, &err), 0);
+	}
+	assert_int_equal(t.n, 3);
+	assert_int_equal(t.nstacks, 3);
+	for (i = 0; i < t.n; i++) {
+		const struct site *s = t.list[i];
+
+		if (!strcmp(s->name, "main.b")) {
+			assert_int_equal(s->flat[0], 16);
+			assert_int_equal(s->flat[1], 30);
+		} else if (!strcmp(s->name, "main.a")) {
+			assert_int_equal(s->flat[0], 4);
+			assert_int_equal(s->cum[1], 34);
+		} else {
+			assert_string_equal(s->name, "main.main");
+			assert_int_equal(s->cum[0], 20);
+			assert_int_equal(s->cum[1], 34);
+		}
+	}
+	/* main -> b: present in the base only, linked with a zero */
+	for (i = 0; i < t.nstacks; i++)
+		if (t.stacks[i]->n == 2 && !strcmp(t.list[t.stacks[i]->ids[0]]->name, "main.b")) {
+			assert_int_equal(t.stacks[i]->values[0], 6);
+			assert_int_equal(t.stacks[i]->values[1], 0);
+		}
+	assert_int_equal(sites_blame(&t, 0, 1, NULL, &err), 0);
+	for (i = 0; i < t.n; i++)
+		if (!strcmp(t.list[i]->name, "main.b")) {
+			assert_string_equal(t.list[i]->path, "main.b");
+			assert_string_equal(t.list[i]->caller, "main.a");
+			assert_int_equal(t.list[i]->path_growth, 20);
+		}
+	sites_release(&t);
+	profile_release(&p[0]);
+	profile_release(&p[1]);
+}
+
+static void test_sites__is_user(void **state)
+{
+	regex_t re;
+
+	(void)state;
+	assert_true(sites_is_user(NULL, "main.main"));
+	assert_true(sites_is_user(NULL, "github.com/x/y.F"));
+	assert_false(sites_is_user(NULL, "bytes.growSlice"));
+	assert_false(sites_is_user(NULL, "net/http.(*conn).serve"));
+	assert_false(sites_is_user(NULL, ""));
+	assert_int_equal(regcomp(&re, "^bytes\\.", REG_EXTENDED | REG_NOSUB), 0);
+	assert_true(sites_is_user(&re, "bytes.growSlice"));
+	assert_false(sites_is_user(&re, "main.main"));
+	regfree(&re);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sites__goroutine_forms_match),
+		cmocka_unit_test(test_sites__nodes_and_stacks),
+		cmocka_unit_test(test_sites__is_user),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
