@@ -5,6 +5,7 @@
 #include "strbuf.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,7 +197,7 @@ int goroutines_write_json(FILE *fp, const struct goroutine_groups *gs,
 			json_object_set_new(o, "labels", json_string(g->labels));
 		json_object_set_new(o, "benign", json_boolean(g->benign));
 		json_object_set_new(o, "truncated", json_integer((json_int_t)g->truncated));
-		json_object_set_new(o, "score", json_real((double)(long long)(g->score * 100 + 0.5) / 100));
+		json_object_set_new(o, "score", json_real(floor(g->score * 100 + 0.5) / 100));
 		json_array_append_new(groups, o);
 	}
 	json_object_set_new(root, "groups", groups);

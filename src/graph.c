@@ -459,6 +459,15 @@ static int accumulate(struct graph *g, struct edge_table *et, bool use_kept,
 
 static const struct graph *sort_graph;
 
+/* int64(f) as Go computes it on amd64: out of range gives the minimum
+ * (a C cast would be undefined). */
+static int64_t go_f2i(double f)
+{
+	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)f;
+}
+
 static int64_t abs64(int64_t v)
 {
 	return v < 0 ? -v : v;
@@ -573,8 +582,8 @@ int graph_build(struct graph *g, const struct profile_view *v,
 
 	for (i = 0; i < g->nrows; i++)
 		total_flat += g->nodes[g->rows[i]].flat;
-	node_cutoff = abs64((int64_t)((double)total_flat * o->node_fraction));
-	edge_cutoff = abs64((int64_t)((double)total_flat * o->edge_fraction));
+	node_cutoff = abs64(go_f2i((double)total_flat * o->node_fraction));
+	edge_cutoff = abs64(go_f2i((double)total_flat * o->edge_fraction));
 
 	if (node_cutoff > 0) {
 		size_t kept = 0;

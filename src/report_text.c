@@ -26,6 +26,15 @@ const char *report_output_unit(const struct graph *g)
 	return units_select(min, g->total, g->sample_type.unit);
 }
 
+/* int64(f) as Go computes it on amd64: out of range gives the minimum
+ * (a C cast would be undefined). */
+static int64_t go_f2i(double f)
+{
+	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)f;
+}
+
 static const char *base(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -111,7 +120,7 @@ int report_text(FILE *fp, const struct graph *g, const struct report_options *o)
 		c + strspn(c, " "), units_label(b, g->total, unit, out_unit));
 	if (g->total != 0) {
 		if (g->dropped_nodes > 0) {
-			int64_t cut = (int64_t)((double)g->total * g->opts.node_fraction);
+			int64_t cut = go_f2i((double)g->total * g->opts.node_fraction);
 
 			fprintf(fp, "Dropped %zu node%s (cum <= %s)\n", g->dropped_nodes,
 				g->dropped_nodes > 1 ? "s" : "",
