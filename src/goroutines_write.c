@@ -68,12 +68,13 @@ void goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 {
 	size_t i, j, n = shown(gs, m);
 
-	fprintf(fp, "%s: %llu goroutines", m->source, (unsigned long long)gs->total);
+	fprintf(fp, "%s: %llu goroutine%s", m->source,
+		(unsigned long long)gs->total, gs->total == 1 ? "" : "s");
 	if (m->dump)
 		fprintf(fp, " in dump %zu of %zu", m->dump, m->ndumps);
 	else
 		fprintf(fp, " in %zu dumps", m->ndumps);
-	fprintf(fp, ", %zu groups", gs->n);
+	fprintf(fp, ", %zu group%s", gs->n, gs->n == 1 ? "" : "s");
 	if (n < gs->n)
 		fprintf(fp, " (%zu shown)", n);
 	if (m->truncated)
