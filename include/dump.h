@@ -147,6 +147,16 @@ int dump_parser_finish(struct dump_parser *p, struct ls_error *err);
 int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
 		    struct ls_error *err);
 
+/* For callers that must see the start of an input before they know
+ * whether it is a dump or a profile: dump_read_head() appends up to 64 KiB
+ * of whole lines of in to head; dump_parse_rest() then feeds head and the
+ * rest of in through p and finishes the parse. Both 0 or -1 with err set
+ * (struct input is declared in input.h). */
+struct input;
+int dump_read_head(struct input *in, struct strbuf *head, struct ls_error *err);
+int dump_parse_rest(struct dump_parser *p, struct input *in,
+		    const struct strbuf *head, struct ls_error *err);
+
 /* Parses text already in memory. 0 or negative. */
 int dump_parse_buffer(struct dump_parser *p, const char *data, size_t len,
 		      struct ls_error *err);

@@ -83,44 +83,6 @@ static int on_goroutine(const struct goroutine *g, void *ctx)
 	return goroutine_groups_add(&r->groups, g, r->err);
 }
 
-/* Reads up to 64 KiB of whole lines to tell a dump from a profile. */
-static int read_head(struct input *in, struct strbuf *head, struct ls_error *err)
-{
-	struct strbuf line = STRBUF_INIT;
-	int r = 0;
-
-	while (head->len < 65536 && (r = input_getline(in, &line, err)) > 0)
-		if (strbuf_add(head, line.buf, line.len) < 0) {
-			r = ls_error_set(err, "out of memory");
-			break;
-		}
-	strbuf_release(&line);
-	return r < 0 ? -1 : 0;
-}
-
-/* Streams the dump (head already read) through the parser. */
-static int parse_dump(struct dump_parser *p, struct input *in,
-		      const struct strbuf *head, struct ls_error *err)
-{
-	struct strbuf line = STRBUF_INIT;
-	size_t pos = 0;
-	int r = 0;
-
-	while (pos < head->len && r >= 0) {
-		const char *nl = memchr(head->buf + pos, '\n', head->len - pos);
-		size_t end = nl ? (size_t)(nl - head->buf) + 1 : head->len;
-
-		r = dump_parser_line(p, head->buf + pos, end - pos, NULL, err);
-		pos = end;
-	}
-	while (r >= 0 && (r = input_getline(in, &line, err)) > 0)
-		r = dump_parser_line(p, line.buf, line.len, NULL, err);
-	strbuf_release(&line);
-	if (r >= 0)
-		r = dump_parser_finish(p, err);
-	return r < 0 ? -1 : 0;
-}
-
 int cmd_goroutines(int argc, char **argv)
 {
 	struct run run;
@@ -244,7 +206,7 @@ int cmd_goroutines(int argc, char **argv)
 		goto out;
 	}
 	ls_error_subject(&err, source);
-	if (read_head(&in, &head, &err) < 0) {
+	if (dump_read_head(&in, &head, &err) < 0) {
 		if (!err.line)	/* a read error: where the text stopped */
 			err.line = in.lineno;
 		input_close(&in);
@@ -268,7 +230,7 @@ int cmd_goroutines(int argc, char **argv)
 			ret = cli_report(&err);
 			goto out;
 		}
-	} else if (parse_dump(&parser, &in, &head, &err) < 0) {
+	} else if (dump_parse_rest(&parser, &in, &head, &err) < 0) {
 		input_close(&in);
 		if (!err.line)	/* a read error: where the text stopped */
 			err.line = parser.lineno;

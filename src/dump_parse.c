@@ -691,6 +691,46 @@ int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
 	return r < 0 ? -1 : 0;
 }
 
+int dump_read_head(struct input *in, struct strbuf *head, struct ls_error *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	int r = 0;
+
+	while (head->len < 65536 && (r = input_getline(in, &line, err)) > 0)
+		if (strbuf_add(head, line.buf, line.len) < 0) {
+			r = ls_error_set(err, "out of memory");
+			break;
+		}
+	strbuf_release(&line);
+	return r < 0 ? -1 : 0;
+}
+
+int dump_parse_rest(struct dump_parser *p, struct input *in,
+		    const struct strbuf *head, struct ls_error *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	size_t pos = 0;
+	int r = 0;
+
+	while (pos < head->len && r >= 0) {
+		const char *nl = memchr(head->buf + pos, '\n', head->len - pos);
+		size_t end = nl ? (size_t)(nl - head->buf) + 1 : head->len;
+
+		r = dump_parser_line(p, head->buf + pos, end - pos, NULL, err);
+		pos = end;
+	}
+	while (r >= 0 && (r = input_getline(in, &line, err)) > 0)
+		r = dump_parser_line(p, line.buf, line.len, NULL, err);
+	strbuf_release(&line);
+	if (r >= 0)
+		r = finish_input(p, in->consumed, err);
+	if (r < 0 && !ls_error_is_set(err))
+		ls_error_set(err, "out of memory");
+	if (r < 0 && !err->line && p->lineno)
+		err->line = p->lineno;
+	return r < 0 ? -1 : 0;
+}
+
 int dump_parse_buffer(struct dump_parser *p, const char *data, size_t len,
 		      struct ls_error *err)
 {

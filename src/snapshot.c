@@ -120,45 +120,6 @@ static int on_goroutine(const struct goroutine *g, void *ctx)
 	return goroutine_groups_add(&c->s->groups, g, &err);
 }
 
-/* Up to 64 KiB of whole lines, to tell a dump from a profile. */
-static int read_head(struct input *in, struct strbuf *head, struct ls_error *err)
-{
-	struct strbuf line = STRBUF_INIT;
-	int r = 0;
-
-	while (head->len < 65536 && (r = input_getline(in, &line, err)) > 0)
-		if (strbuf_add(head, line.buf, line.len) < 0) {
-			r = ls_error_set(err, "out of memory");
-			break;
-		}
-	strbuf_release(&line);
-	return r < 0 ? -1 : 0;
-}
-
-static int parse_dump(struct snapshot *s, struct input *in,
-		      const struct strbuf *head, struct ls_error *err)
-{
-	struct strbuf line = STRBUF_INIT;
-	size_t pos = 0;
-	int r = 0;
-
-	while (pos < head->len && r >= 0) {
-		const char *nl = memchr(head->buf + pos, '\n', head->len - pos);
-		size_t end = nl ? (size_t)(nl - head->buf) + 1 : head->len;
-
-		r = dump_parser_line(&s->parser, head->buf + pos, end - pos, NULL, err);
-		pos = end;
-	}
-	while (r >= 0 && (r = input_getline(in, &line, err)) > 0)
-		r = dump_parser_line(&s->parser, line.buf, line.len, NULL, err);
-	strbuf_release(&line);
-	if (r >= 0)
-		r = dump_parser_finish(&s->parser, err);
-	if (r < 0 && !ls_error_is_set(err))
-		ls_error_set(err, "out of memory");
-	return r < 0 ? -1 : 0;
-}
-
 int snapshot_load(struct snapshot *s, const char *path,
 		  const struct goroutine_filter *filter, struct ls_error *err)
 {
@@ -193,14 +154,14 @@ int snapshot_load_max(struct snapshot *s, const char *path,
 		snapshot_release(s);
 		return -1;
 	}
-	if (read_head(&in, &head, err) < 0)
+	if (dump_read_head(&in, &head, err) < 0)
 		goto out;
 	is_dump = head.len > 0 && dump_sniff(head.buf, head.len) &&
 		  !in.gzipped && strncmp(head.buf, "goroutine profile:", 18) != 0;
 	if (is_dump) {
 		dump_parser_init(&s->parser, s->path, on_goroutine, on_dump, &ctx);
 		s->have_dump = true;
-		if (parse_dump(s, &in, &head, err) < 0)
+		if (dump_parse_rest(&s->parser, &in, &head, err) < 0)
 			goto out;
 		if (s->parser.total == 0) {
 			ls_error_set(err, "no goroutine dump found (no \"goroutine N [state]:\" line)");
