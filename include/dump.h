@@ -21,6 +21,7 @@
 #ifndef LEAKSCOPE_DUMP_H
 #define LEAKSCOPE_DUMP_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -187,5 +188,12 @@ void dump_idset_clear(struct dump_idset *s);
  * "net/http.(*conn).serve"), as opposed to "main.f" - which is the
  * service's own code - and "github.com/x/y.F". */
 bool dump_func_is_std(const char *func);
+
+/* Whether func is the service's own code: it matches user when user is
+ * not NULL (--user), else dump_func_is_std() says it is not standard
+ * library or runtime. "" and NULL are never the service's. The one rule
+ * behind every "user frame" that goroutines, diff, trend and report
+ * show. */
+bool dump_func_is_user(const regex_t *user, const char *func);
 
 #endif

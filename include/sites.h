@@ -114,9 +114,6 @@ int sites_add_profile(struct site_table *t, size_t i, const struct profile *p,
 int sites_add_groups(struct site_table *t, size_t i,
 		     const struct goroutine_groups *gs, struct ls_error *err);
 
-/* Whether func is the service's own code: it matches user when given,
- * else dump_func_is_std() says it is not standard library or runtime. */
-bool sites_is_user(const regex_t *user, const char *func);
 
 /* Goroutines of snapshot to's groups of s whose id is among snapshot
  * from's groups of s (the stacks are equal by the site's key): those that

@@ -151,6 +151,15 @@ bool dump_func_is_std(const char *func)
 	return dot == NULL;
 }
 
+bool dump_func_is_user(const regex_t *user, const char *func)
+{
+	if (!func || !func[0])
+		return false;
+	if (user)
+		return regexec(user, func, 0, NULL, 0) == 0;
+	return !dump_func_is_std(func);
+}
+
 /* Paged bitmap: each page covers 4096 consecutive ids. */
 #define IDSET_PAGE_BITS 4096
 

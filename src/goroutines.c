@@ -489,14 +489,6 @@ bool goroutine_is_benign(const struct dump_frame *frames, size_t nframes,
 	return false;
 }
 
-static bool is_user(const struct goroutine_filter *f, const char *func)
-{
-	if (!func[0])
-		return false;
-	if (f && f->user)
-		return regexec(f->user, func, 0, NULL, 0) == 0;
-	return !dump_func_is_std(func);
-}
 
 static int cmp_groups(const void *a, const void *b)
 {
@@ -535,7 +527,7 @@ void goroutine_groups_rank(struct goroutine_groups *gs,
 				g->has_created_by ? &g->created_by : NULL, state);
 		g->user_frame = -1;
 		for (k = 0; k < g->nframes; k++) {
-			if (is_user(f, g->frames[k].func)) {
+			if (dump_func_is_user(f ? f->user : NULL, g->frames[k].func)) {
 				g->user_frame = (long)k;
 				break;
 			}

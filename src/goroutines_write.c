@@ -312,7 +312,7 @@ int goroutines_write_svg(FILE *fp, const struct goroutine_groups *gs,
 		k = group_frames(g, frames, &state);
 		for (j = 0; j < k; j++)
 			kinds[j] = has_state && j == k - 1 ? FLAME_STATE
-				 : sites_is_user(m->user, frames[j]) ? FLAME_USER
+				 : dump_func_is_user(m->user, frames[j]) ? FLAME_USER
 				 : FLAME_LIB;
 		if (flame_add(&f, frames, kinds, k, (int64_t)g->count, 0) < 0)
 			goto out;

@@ -254,11 +254,11 @@ static int growth_section(struct joint_report *r, enum snapshot_kind k,
 			if (ids)
 				f->persistent = sites_persistent(s, 0, n - 1, &failed);
 			for (kk = 0; g && kk < g->nframes; kk++)
-				if (sites_is_user(o->user, g->frames[kk].func) &&
+				if (dump_func_is_user(o->user, g->frames[kk].func) &&
 				    add_func(r, fs, g->frames[kk].func) < 0)
 					goto oom;
 			if (g && g->has_created_by &&
-			    sites_is_user(o->user, g->created_by.func) &&
+			    dump_func_is_user(o->user, g->created_by.func) &&
 			    add_func(r, fs, g->created_by.func) < 0)
 				goto oom;
 			f->verdict = goroutine_verdict(r, f, row, n);
@@ -269,7 +269,7 @@ static int growth_section(struct joint_report *r, enum snapshot_kind k,
 				const struct site_stack *st = t.stacks[s->best_stack];
 
 				for (j = 0; j < st->n; j++)
-					if (sites_is_user(o->user, t.list[st->ids[j]]->func) &&
+					if (dump_func_is_user(o->user, t.list[st->ids[j]]->func) &&
 					    add_func(r, fs, t.list[st->ids[j]]->func) < 0)
 						goto oom;
 			}
@@ -404,7 +404,7 @@ static int contention(struct joint_report *r, const struct snapshot *s,
 		if (!st->n || !st->values[0])
 			continue;
 		for (p = 0; p < st->n; p++)
-			if (sites_is_user(o->user, t.list[st->ids[p]]->func))
+			if (dump_func_is_user(o->user, t.list[st->ids[p]]->func))
 				break;
 		if (p == st->n)
 			p = 0;

@@ -152,7 +152,7 @@ static int add_flame(void *ctx, const uint32_t *nodes, size_t n, int64_t value)
 		const struct graph_node *nd = &c->g->nodes[nodes[i]];
 
 		c->names[i] = nd->printable;
-		c->kinds[i] = sites_is_user(NULL, nd->info.name) ? FLAME_USER : FLAME_LIB;
+		c->kinds[i] = dump_func_is_user(NULL, nd->info.name) ? FLAME_USER : FLAME_LIB;
 	}
 	return flame_add(&c->flame, c->names, c->kinds, n, value, 0);
 }

@@ -138,7 +138,7 @@ int report_text(FILE *fp, const struct graph *g, const struct report_options *o)
 
 		sum += n->flat;
 		/* with colour, the service's own functions in bold cyan */
-		bool own = o && o->color && sites_is_user(NULL, n->info.name);
+		bool own = o && o->color && dump_func_is_user(NULL, n->info.name);
 
 		fprintf(fp, "%10s %s %s %10s %s  %s%s%s%s%s\n",
 			units_label(a, n->flat, unit, out_unit),

@@ -31,14 +31,6 @@ void sites_release(struct site_table *t)
 	arena_init(&t->arena);
 }
 
-bool sites_is_user(const regex_t *user, const char *func)
-{
-	if (!func || !func[0])
-		return false;
-	if (user)
-		return regexec(user, func, 0, NULL, 0) == 0;
-	return !dump_func_is_std(func);
-}
 
 static uint64_t hash_bytes(const void *data, size_t n)
 {
@@ -391,7 +383,7 @@ static int blame_group(struct site_table *t, struct site *s, const regex_t *user
 	if (!g)
 		return 0;
 	for (k = 0; k < g->nframes; k++)
-		if (sites_is_user(user, g->frames[k].func)) {
+		if (dump_func_is_user(user, g->frames[k].func)) {
 			u = k;
 			break;
 		}
@@ -460,7 +452,7 @@ int sites_blame(struct site_table *t, size_t from, size_t to,
 			continue;
 		st = t->stacks[s->best_stack];
 		for (u = s->best_pos; u < st->n; u++)
-			if (sites_is_user(user, t->list[st->ids[u]]->func))
+			if (dump_func_is_user(user, t->list[st->ids[u]]->func))
 				break;
 		if (u < st->n) {
 			s->user_frame = t->list[st->ids[u]]->func;

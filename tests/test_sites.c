@@ -151,14 +151,14 @@ static void test_sites__is_user(void **state)
 	regex_t re;
 
 	(void)state;
-	assert_true(sites_is_user(NULL, "main.main"));
-	assert_true(sites_is_user(NULL, "github.com/x/y.F"));
-	assert_false(sites_is_user(NULL, "bytes.growSlice"));
-	assert_false(sites_is_user(NULL, "net/http.(*conn).serve"));
-	assert_false(sites_is_user(NULL, ""));
+	assert_true(dump_func_is_user(NULL, "main.main"));
+	assert_true(dump_func_is_user(NULL, "github.com/x/y.F"));
+	assert_false(dump_func_is_user(NULL, "bytes.growSlice"));
+	assert_false(dump_func_is_user(NULL, "net/http.(*conn).serve"));
+	assert_false(dump_func_is_user(NULL, ""));
 	assert_int_equal(regcomp(&re, "^bytes\\.", REG_EXTENDED | REG_NOSUB), 0);
-	assert_true(sites_is_user(&re, "bytes.growSlice"));
-	assert_false(sites_is_user(&re, "main.main"));
+	assert_true(dump_func_is_user(&re, "bytes.growSlice"));
+	assert_false(dump_func_is_user(&re, "main.main"));
 	regfree(&re);
 }
 
