@@ -46,8 +46,8 @@ CFLAGS ?= $(OPT) -g
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 # Profile values are int64 with Go's wrap-around on overflow (pprof sums
 # them so); -fwrapv gives C the same meaning instead of undefined behaviour.
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fwrapv $(WARN) $(CFLAGS) $(SAN_FLAGS) -Iinclude -I$(BUILD)/gen $(DEP_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -fwrapv $(WARN) $(CFLAGS) $(SAN_FLAGS) -Iinclude -I$(BUILD)/gen $(DEP_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 
 ifeq ($(V),1)
 Q =
