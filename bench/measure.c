@@ -3,9 +3,11 @@
  *   measure -o FILE CMD [ARG...]
  *
  * Runs CMD with the inherited stdin/stdout/stderr, waits for it with wait4()
- * and appends one line to FILE: "SECONDS MAXRSS_KIB STATUS", seconds with
- * millisecond resolution (/usr/bin/time -f %e has only 10 ms), STATUS the
- * exit code or 128+signal. The peak RSS is the largest of CMD and every
+ * and appends one line to FILE: "SECONDS MAXRSS_KIB STATUS CPU_SECONDS",
+ * seconds with millisecond resolution (/usr/bin/time -f %e has only 10 ms),
+ * STATUS the exit code or 128+signal, CPU_SECONDS user + system time of CMD
+ * and the descendants it waited for (more than SECONDS when it ran threads
+ * on several cores). The peak RSS is the largest of CMD and every
  * descendant it waited for (the kernel's ru_maxrss for a reaped child), so
  * `measure sh -c 'cat F | leakscope goroutines -'` reports leakscope's.
  * Exits 0 when it could measure, whatever CMD returned; 2 on usage errors.
@@ -70,7 +72,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "measure: %s: %s\n", outpath, strerror(errno));
 		return 1;
 	}
-	fprintf(out, "%.3f %ld %d\n", wall, ru.ru_maxrss, code);
+	fprintf(out, "%.3f %ld %d %.3f\n", wall, ru.ru_maxrss, code,
+		(double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "measure: %s: %s\n", outpath, strerror(errno));
 		return 1;

@@ -12,6 +12,8 @@
 #   BENCH_ONLY="top goroutines"   run only these rows
 #                    (top, diff, goroutines, stdin)
 #   LEAKSCOPE=path   benchmark this binary instead of building build/bench
+#   LEAKSCOPE_THREADS=N   passed on to leakscope (see leakscope(1)); the
+#                    table's header says which was used
 #
 # Output: the table on stdout (also saved in bench/data/last-run.txt),
 # progress on stderr. See bench/README.md for what each row measures.
@@ -148,7 +150,8 @@ median() {
 }
 
 # timed NAME OUT CMD...: run CMD $RUNS times with stdout to OUT; sets
-# t_wall (seconds), t_rss (KiB) and t_status (the worst exit status).
+# t_wall (seconds), t_rss (KiB), t_cpu (user + system seconds) and
+# t_status (the worst exit status).
 timed() {
 	name=$1
 	out=$2
@@ -163,6 +166,7 @@ timed() {
 	done
 	t_wall=$(median "$tmp/$name.m" 1)
 	t_rss=$(median "$tmp/$name.m" 2)
+	t_cpu=$(median "$tmp/$name.m" 4)
 	t_status=$(cut -d' ' -f3 "$tmp/$name.m" | sort -n | tail -n 1)
 }
 
@@ -178,9 +182,9 @@ kib() {
 		else printf "%dK", k }'
 }
 
-FMT='%-11s %-32s %7s  %8s %7s  %8s %7s  %8s %7s  %-15s %7s  %-24s %s\n'
+FMT='%-11s %-32s %7s  %8s %7s %7s  %8s %7s  %8s %7s  %-15s %7s  %-24s %s\n'
 header() {
-	printf "$FMT" row input size leakscope RSS reference RSS speedup mem \
+	printf "$FMT" row input size leakscope cpu RSS reference RSS speedup mem \
 		'floor read/gz' 'x floor' target result
 }
 
@@ -214,7 +218,7 @@ row() {
 		r_floortext="$r_floortext/$(secs "$t_wall")"
 	fi
 
-	ls_wall='' ls_rss='' ls_text='' ls_rsstext=''
+	ls_wall='' ls_rss='' ls_text='' ls_rsstext='' ls_cputext=''
 	if ! implemented "$r_sub"; then
 		ls_text='not implemented'
 	else
@@ -227,6 +231,7 @@ row() {
 		else
 			ls_wall=$t_wall ls_rss=$t_rss
 			ls_text=$(secs "$t_wall") ls_rsstext=$(kib "$t_rss")
+			ls_cputext=$(secs "$t_cpu")
 		fi
 	fi
 
@@ -270,7 +275,7 @@ row() {
 	if [ -n "$r_refkind" ] && [ "$ref_text" = n/a ]; then
 		speed=n/a mem=n/a
 	fi
-	line=$(printf "$FMT" "$r_name" "$r_label" "$r_size" "$ls_text" "${ls_rsstext:--}" \
+	line=$(printf "$FMT" "$r_name" "$r_label" "$r_size" "$ls_text" "${ls_cputext:--}" "${ls_rsstext:--}" \
 		"$ref_text" "$ref_rsstext" "${speed:--}" "${mem:--}" "$r_floortext" \
 		"${xfloor:--}" "$r_target" "$result")
 	printf '%s\n' "$line" >> "$tmp/table"
@@ -282,7 +287,8 @@ say "leakscope: $LS; $RUNS runs per command; go: $([ $have_go = 1 ] && go versio
 	"panicparse: $([ $have_pp = 1 ] && echo installed || echo none)"
 : > "$tmp/table"
 {
-	echo "# leakscope bench $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, medians of $RUNS runs"
+	echo "# leakscope bench $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, medians of $RUNS runs," \
+		"LEAKSCOPE_THREADS=${LEAKSCOPE_THREADS:-unset (all cores)}"
 	header
 } | tee "$tmp/head"
 
