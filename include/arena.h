@@ -24,6 +24,15 @@ void arena_init(struct arena *a);
 /* Frees every block. Safe on an initialised, empty arena. */
 void arena_release(struct arena *a);
 
+/* Forgets everything handed out but keeps the current block for what
+ * comes next: a scratch arena reset after each small job stays in the
+ * cache and costs no malloc. Pointers from before are invalid. */
+void arena_reset(struct arena *a);
+
+/* Moves every block of src into dst, which owns them from then on; src
+ * is left empty. dst's current block stays current. */
+void arena_adopt(struct arena *dst, struct arena *src);
+
 /* size bytes aligned for any type, or NULL when out of memory. */
 void *arena_alloc(struct arena *a, size_t size);
 

@@ -34,6 +34,42 @@ void arena_release(struct arena *a)
 	arena_init(a);
 }
 
+void arena_reset(struct arena *a)
+{
+	struct arena_block *keep = a->head, *b;
+
+	if (!keep)
+		return;
+	b = keep->next;
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	keep->next = NULL;
+	keep->pos = 0;
+	a->used = 0;
+}
+
+void arena_adopt(struct arena *dst, struct arena *src)
+{
+	struct arena_block *tail = src->head;
+
+	if (!tail)
+		return;
+	if (!dst->head) {
+		*dst = *src;
+		arena_init(src);
+		return;
+	}
+	while (tail->next)
+		tail = tail->next;
+	tail->next = dst->head->next;
+	dst->head->next = src->head;
+	dst->used += src->used;
+	arena_init(src);
+}
+
 /* zero: from calloc, which knows that fresh pages from the kernel are
  * zero already; a memset would touch every page once more. */
 static struct arena_block *block_new(size_t size, bool zero)

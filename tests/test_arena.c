@@ -69,6 +69,52 @@ static void test_arena__calloc_overflow_and_zero(void **state)
 	arena_release(&a);	/* twice is fine */
 }
 
+static void test_arena__reset_reuses_block(void **state)
+{
+	struct arena a = ARENA_INIT;
+	char *first, *again, *big;
+
+	(void)state;
+	arena_reset(&a);	/* empty: nothing to do */
+	first = arena_alloc(&a, 100);
+	big = arena_alloc(&a, 1 << 20);
+	assert_non_null(first);
+	assert_non_null(big);
+	memset(big, 1, 1 << 20);
+	arena_reset(&a);
+	assert_int_equal(a.used, 0);
+	again = arena_alloc(&a, 100);
+	assert_ptr_equal(again, first);	/* the kept block, from its start */
+	arena_release(&a);
+}
+
+static void test_arena__adopt_moves_blocks(void **state)
+{
+	struct arena dst = ARENA_INIT, src = ARENA_INIT;
+	char *kept, *moved, *big, *next;
+
+	(void)state;
+	moved = arena_strndup(&src, "moved", 5);
+	big = arena_alloc(&src, 1 << 20);
+	assert_non_null(big);
+	arena_adopt(&dst, &src);	/* into an empty arena */
+	assert_null(src.head);
+	assert_int_equal(src.used, 0);
+	assert_string_equal(moved, "moved");
+	kept = arena_alloc(&dst, 16);
+	assert_non_null(kept);
+	moved = arena_strndup(&src, "second", 6);
+	arena_adopt(&dst, &src);
+	assert_null(src.head);
+	/* dst's current block stays current */
+	next = arena_alloc(&dst, 16);
+	assert_true(next > kept && next - kept < 4096);
+	assert_string_equal(moved, "second");
+	arena_adopt(&dst, &src);	/* empty src: nothing to do */
+	arena_release(&dst);	/* frees the adopted blocks too */
+	arena_release(&src);
+}
+
 static void test_arena__strndup(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -162,6 +208,8 @@ int main(void)
 		cmocka_unit_test(test_arena__aligned_and_disjoint),
 		cmocka_unit_test(test_arena__large_block_keeps_current),
 		cmocka_unit_test(test_arena__calloc_overflow_and_zero),
+		cmocka_unit_test(test_arena__reset_reuses_block),
+		cmocka_unit_test(test_arena__adopt_moves_blocks),
 		cmocka_unit_test(test_arena__strndup),
 		cmocka_unit_test(test_strbuf__never_null),
 		cmocka_unit_test(test_strbuf__add_and_format),
