@@ -29,16 +29,15 @@ struct proto_scan {
 /* Walks data as a profile.proto message and its known sub-messages. */
 void proto_scan(const unsigned char *data, size_t len, struct proto_scan *s);
 
-/* Decodes data into p (initialised, empty); 0 or -1 with err set. The
- * messages are "not a valid profile.proto: ..." for the wire format and
- * a naming of the first bad cross-reference otherwise. */
-int proto_read(struct profile *p, const unsigned char *data, size_t len,
+/* Loads data into p (initialised, empty) when it is a well-formed
+ * profile.proto with a string table: 0, or -1 with err set. The messages
+ * are "not a valid profile.proto: ..." for the wire format and a naming
+ * of the first bad cross-reference otherwise. 1 when data is not such a
+ * profile: p is left empty and scan holds what proto_scan finds (the
+ * caller tries the other formats). Samples are decoded on up to threads
+ * threads (0 counts as 1); the result does not depend on how many. */
+int proto_load(struct profile *p, const unsigned char *data, size_t len,
+	       unsigned threads, struct proto_scan *scan,
 	       struct ls_error *err);
-
-/* proto_read for a caller that has already run proto_scan over the same
- * data (the walk is a tenth of the load: it is not done twice). */
-int proto_read_scanned(struct profile *p, const unsigned char *data,
-		       size_t len, const struct proto_scan *scan,
-		       struct ls_error *err);
 
 #endif

@@ -10,7 +10,9 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "profile.pb-c.h"
+#include "strbuf.h"
 #include "u64map.h"
+#include "workers.h"
 
 typedef Perftools__Profiles__Profile PbProfile;
 typedef Perftools__Profiles__ValueType PbValueType;
@@ -461,88 +463,248 @@ static int build_locations(struct build *b, struct u64map *ids,
 	return 0;
 }
 
-static int build_samples(struct build *b, const struct u64map *lids)
+/* ---- samples, on several threads ------------------------------------- */
+
+/* The Profile's top-level fields are walked and split up front; the
+ * samples, nine tenths of a heap profile's bytes, are then unpacked one
+ * Sample message at a time by protobuf-c (perftools__profiles__sample__
+ * unpack on a scratch arena reset after each) and converted straight into
+ * the model: no protobuf-c tree of the whole profile. Runs of contiguous
+ * sample fields go to worker threads, each building its samples' arrays
+ * in an arena of its own; the first error in file order wins. */
+
+#define FIELD_SAMPLE 2
+#define RUN_MIN_SAMPLES 1024	/* fewer per run: not worth a thread */
+
+/* The top-level field at *pos: its number and wire type, where its value
+ * starts; *pos moves past it. false when it is not well formed (the full
+ * walk then says why). */
+static bool next_field(const unsigned char *d, size_t len, size_t *pos,
+		       uint64_t *field, unsigned *wire, size_t *value)
 {
-	const PbProfile *pb = b->pb;
+	const char *why;
+	uint64_t key, v;
+
+	if (!get_varint(d, len, pos, &key, &why))
+		return false;
+	*field = key >> 3;
+	*wire = (unsigned)(key & 7);
+	*value = *pos;
+	switch (*wire) {
+	case 0:
+		return get_varint(d, len, pos, &v, &why);
+	case 1:
+	case 5:
+		if (len - *pos < (*wire == 1 ? 8u : 4u))
+			return false;
+		*pos += *wire == 1 ? 8 : 4;
+		return true;
+	case 2:
+		if (!get_varint(d, len, pos, &v, &why) || v > len - *pos)
+			return false;
+		*value = *pos;
+		*pos += (size_t)v;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One run of sample fields: data[start..end) holds them (and maybe other
+ * fields, skipped), the first being sample number first. */
+struct sample_run {
+	const struct build *b;
+	const unsigned char *data;
+	size_t start, end;
+	size_t first;
+	const struct u64map *lids;
+	struct arena arena;	/* its samples' locations, values, labels */
+	bool bad_wire;		/* the walk or protobuf-c refused a sample */
+	bool bad_count;		/* count_err names a sample with too few or
+				 * too many values: the first of the run */
+	bool bad_ref;		/* ref_err names the run's first other error */
+	struct ls_error count_err, ref_err;
+};
+
+/* Converts sample i into out, its arrays from r's arena; -1 with err set
+ * (out of memory or a bad reference). */
+static int convert_sample(struct sample_run *r, struct build *b,
+			  const PbSample *s, size_t i, struct sample *out)
+{
 	struct profile *p = b->p;
-	size_t i, nlocs = 0, nlabels = 0, nvalues;
+	size_t j, size;
+	unsigned char *mem;
 	const struct location **locs;
-	int64_t *values;
 	struct label *labels;
 
-	for (i = 0; i < pb->n_sample; i++) {
-		const PbSample *s = pb->sample[i];
+	size = s->n_location_id * sizeof(*locs) +
+	       s->n_value * sizeof(*out->values) +
+	       s->n_label * sizeof(*labels);
+	mem = arena_alloc(&r->arena, size);
+	if (!mem)
+		return oom(b);
+	locs = (const struct location **)mem;
+	out->values = (int64_t *)(mem + s->n_location_id * sizeof(*locs));
+	labels = (struct label *)(out->values + s->n_value);
+	out->locations = locs;
+	out->nlocations = s->n_location_id;
+	for (j = 0; j < s->n_location_id; j++) {
+		long l = u64map_get(r->lids, s->location_id[j]);
 
-		if (s->n_value != p->nsample_types)
+		if (l < 0)
 			return ls_error_set(b->err,
-				"sample %zu has %zu value%s, but the profile has %zu sample type%s",
-				i, s->n_value, s->n_value == 1 ? "" : "s",
-				p->nsample_types, p->nsample_types == 1 ? "" : "s");
-		nlocs += s->n_location_id;
-		nlabels += s->n_label;
+				"sample %zu refers to location %" PRIu64 ", which is not defined",
+				i, s->location_id[j]);
+		locs[j] = &p->locations[l];
 	}
-	if (pb->n_sample && p->nsample_types > SIZE_MAX / pb->n_sample)
-		return oom(b);
-	nvalues = pb->n_sample * p->nsample_types;
-	p->samples = arena_calloc(&p->arena, pb->n_sample + 1,
-				  sizeof(*p->samples));
-	locs = arena_calloc(&p->arena, nlocs + 1, sizeof(*locs));
-	values = arena_calloc(&p->arena, nvalues + 1, sizeof(*values));
-	labels = arena_calloc(&p->arena, nlabels + 1, sizeof(*labels));
-	if (!p->samples || !locs || !values || !labels)
-		return oom(b);
-	for (i = 0; i < pb->n_sample; i++) {
-		const PbSample *s = pb->sample[i];
-		struct sample *out = &p->samples[i];
-		size_t j;
+	if (s->n_value)
+		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
+	out->labels = labels;
+	out->nlabels = 0;
+	for (j = 0; j < s->n_label; j++) {
+		const PbLabel *l = s->label[j];
+		struct label *lab = &labels[out->nlabels];
 
-		out->locations = locs;
-		out->nlocations = s->n_location_id;
-		for (j = 0; j < s->n_location_id; j++) {
-			long l = u64map_get(lids, s->location_id[j]);
-
-			if (l < 0)
-				return ls_error_set(b->err,
-					"sample %zu refers to location %" PRIu64 ", which is not defined",
-					i, s->location_id[j]);
-			locs[j] = &p->locations[l];
-		}
-		locs += s->n_location_id;
-		out->values = values;
-		if (s->n_value)
-			memcpy(values, s->value, s->n_value * sizeof(*values));
-		values += s->n_value;
-		out->labels = labels;
-		for (j = 0; j < s->n_label; j++) {
-			const PbLabel *l = s->label[j];
-			struct label *lab = &labels[out->nlabels];
-
-			if (str_at(b, l->key, "sample", i, "label key", &lab->key) < 0)
+		if (str_at(b, l->key, "sample", i, "label key", &lab->key) < 0)
+			return -1;
+		lab->unit = "";
+		/* As pprof decodes: a label with a string is a string
+		 * label, else one with a number or unit is numeric, else
+		 * it carries nothing and is dropped. */
+		if (l->str != 0) {
+			if (str_at(b, l->str, "sample", i, "label value", &lab->str) < 0)
 				return -1;
-			lab->unit = "";
-			/* As pprof decodes: a label with a string is a
-			 * string label, else one with a number or unit is
-			 * numeric, else it carries nothing and is dropped. */
-			if (l->str != 0) {
-				if (str_at(b, l->str, "sample", i, "label value", &lab->str) < 0)
-					return -1;
-			} else if (l->num != 0 || l->num_unit != 0) {
-				lab->str = NULL;
-				lab->num = l->num;
-				if (str_at(b, l->num_unit, "sample", i, "label unit", &lab->unit) < 0)
-					return -1;
-			} else {
-				continue;
-			}
-			out->nlabels++;
+		} else if (l->num != 0 || l->num_unit != 0) {
+			lab->str = NULL;
+			lab->num = l->num;
+			if (str_at(b, l->num_unit, "sample", i, "label unit", &lab->unit) < 0)
+				return -1;
+		} else {
+			continue;
 		}
-		labels += out->nlabels;
+		out->nlabels++;
 	}
-	p->nsamples = pb->n_sample;
 	return 0;
 }
 
-static int build_profile(struct build *b)
+/* As the whole-profile decode would check them: every sample's value
+ * count first, then the references of each sample in order. So after a
+ * bad reference the run goes on checking value counts only. */
+static void sample_run_main(void *arg, unsigned k)
+{
+	struct sample_run *r = (struct sample_run *)arg + k;
+	struct build b = *r->b;
+	struct arena scratch = ARENA_INIT;
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, &scratch };
+	size_t pos = r->start, i = r->first;
+	size_t nvalues = b.p->nsample_types;
+
+	while (pos < r->end) {
+		size_t at = pos, value;
+		uint64_t field;
+		unsigned wire;
+		struct proto_scan scan = { 0 };
+		PbSample *s;
+
+		next_field(r->data, r->end, &pos, &field, &wire, &value);
+		if (field != FIELD_SAMPLE || wire != 2)
+			continue;
+		if (!walk(r->data + at, pos - at, at, M_PROFILE, &scan)) {
+			r->bad_wire = true;
+			break;
+		}
+		arena_reset(&scratch);
+		s = perftools__profiles__sample__unpack(&alloc, pos - value,
+							r->data + value);
+		if (!s) {
+			r->bad_wire = true;
+			break;
+		}
+		if (s->n_value != nvalues) {
+			r->bad_count = true;
+			ls_error_set(&r->count_err,
+				"sample %zu has %zu value%s, but the profile has %zu sample type%s",
+				i, s->n_value, s->n_value == 1 ? "" : "s",
+				nvalues, nvalues == 1 ? "" : "s");
+			break;
+		}
+		if (!r->bad_ref) {
+			b.err = &r->ref_err;
+			if (convert_sample(r, &b, s, i, &b.p->samples[i]) < 0)
+				r->bad_ref = true;
+		}
+		i++;
+	}
+	arena_release(&scratch);
+}
+
+/* Builds the nsamples samples of data[0..len) on up to threads threads.
+ * -1 with b->err set for a bad sample; -2 when the walk or protobuf-c
+ * refused one. */
+static int build_samples(struct build *b, const unsigned char *data,
+			 size_t len, size_t nsamples, size_t sample_bytes,
+			 unsigned threads, const struct u64map *lids)
+{
+	struct profile *p = b->p;
+	struct sample_run runs[WORKERS_MAX];
+	unsigned n = threads, k;
+	size_t pos = 0, seen = 0, bytes = 0;
+	int ret = 0;
+
+	if (n > WORKERS_MAX)
+		n = WORKERS_MAX;
+	if (n > 1 + nsamples / RUN_MIN_SAMPLES)
+		n = (unsigned)(1 + nsamples / RUN_MIN_SAMPLES);
+	p->samples = arena_calloc(&p->arena, nsamples + 1, sizeof(*p->samples));
+	if (!p->samples)
+		return oom(b);
+	/* Runs of about equal sample bytes, cut between fields. */
+	memset(runs, 0, sizeof(runs));
+	for (k = 0; k < n; k++) {
+		struct sample_run *r = &runs[k];
+
+		r->b = b;
+		r->data = data;
+		r->lids = lids;
+		r->start = pos;
+		r->first = seen;
+		while (pos < len && (k == n - 1 ||
+				     bytes < sample_bytes / n * (k + 1))) {
+			size_t value;
+			uint64_t field;
+			unsigned wire;
+
+			next_field(data, len, &pos, &field, &wire, &value);
+			if (field == FIELD_SAMPLE && wire == 2) {
+				seen++;
+				bytes += pos - value;
+			}
+		}
+		r->end = pos;
+	}
+	workers_run(n, sample_run_main, runs);
+	for (k = 0; k < n && ret == 0; k++)
+		if (runs[k].bad_wire)
+			ret = -2;
+	for (k = 0; k < n && ret == 0; k++)
+		if (runs[k].bad_count)
+			ret = ls_error_set(b->err, "%s", runs[k].count_err.msg);
+	for (k = 0; k < n && ret == 0; k++)
+		if (runs[k].bad_ref)
+			ret = ls_error_set(b->err, "%s", runs[k].ref_err.msg);
+	for (k = 0; k < n; k++)
+		arena_adopt(&p->arena, &runs[k].arena);
+	if (ret == 0)
+		p->nsamples = nsamples;
+	return ret;
+}
+
+/* The model from pb (every field but the samples) and the samples of
+ * data[0..len), checked in the order of the whole-profile decode. -2
+ * when the walk or protobuf-c refused a sample. */
+static int build_profile(struct build *b, const unsigned char *data,
+			 size_t len, size_t nsamples, size_t sample_bytes,
+			 unsigned threads)
 {
 	const PbProfile *pb = b->pb;
 	struct profile *p = b->p;
@@ -562,14 +724,14 @@ static int build_profile(struct build *b)
 			return -1;
 	p->nsample_types = pb->n_sample_type;
 	if (build_functions(b, &fids) == 0 && build_mappings(b, &mids) == 0 &&
-	    build_locations(b, &lids, &fids, &mids) == 0 &&
-	    build_samples(b, &lids) == 0)
-		ret = 0;
+	    build_locations(b, &lids, &fids, &mids) == 0)
+		ret = build_samples(b, data, len, nsamples, sample_bytes,
+				    threads, &lids);
 	u64map_release(&fids);
 	u64map_release(&mids);
 	u64map_release(&lids);
 	if (ret < 0)
-		return -1;
+		return ret;
 	if (value_type(b, pb->period_type, NULL, 0, &p->period_type) < 0)
 		return -1;
 	p->period = pb->period;
@@ -596,50 +758,88 @@ static int build_profile(struct build *b)
 	return 0;
 }
 
-int proto_read(struct profile *p, const unsigned char *data, size_t len,
-	       struct ls_error *err)
+/* Whether protobuf-c takes data as a whole Profile: which error wins when
+ * a loaded part was wrong (protobuf-c's refusal anywhere comes first). */
+static bool unpacks(const unsigned char *data, size_t len)
 {
-	struct proto_scan scan;
+	struct arena tmp = ARENA_INIT;
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, &tmp };
+	bool ok = perftools__profiles__profile__unpack(&alloc, len, data) != NULL;
 
-	proto_scan(data, len, &scan);
-	return proto_read_scanned(p, data, len, &scan, err);
+	arena_release(&tmp);
+	return ok;
 }
 
-int proto_read_scanned(struct profile *p, const unsigned char *data,
-		       size_t len, const struct proto_scan *scan,
-		       struct ls_error *err)
+int proto_load(struct profile *p, const unsigned char *data, size_t len,
+	       unsigned threads, struct proto_scan *scan, struct ls_error *err)
 {
-	struct arena tmp;
-	ProtobufCAllocator alloc;
+	struct strbuf rest = STRBUF_INIT;
+	struct arena tmp = ARENA_INIT;
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, &tmp };
+	struct proto_scan top;
+	size_t pos = 0, nsamples = 0, sample_bytes = 0;
 	struct build b;
 	PbProfile *pb;
-	int ret;
+	int ret = -2;
 
-	if (!scan->valid)
-		return ls_error_set(err,
-			"not a valid profile.proto: malformed protobuf at byte %zu: %s",
-			scan->bad_offset, scan->why);
-	if (scan->ntimes > 1)
-		return ls_error_set(err,
-			"not a valid profile.proto: several profiles concatenated (time_nanos appears %zu times)",
-			scan->ntimes);
-	arena_init(&tmp);
-	alloc.alloc = pb_alloc;
-	alloc.free = pb_free;
-	alloc.allocator_data = &tmp;
-	pb = perftools__profiles__profile__unpack(&alloc, len, data);
-	if (!pb) {
-		arena_release(&tmp);
-		return ls_error_set(err,
-			"not a valid profile.proto: malformed protobuf");
+	/* Walk every field but the samples (the workers walk those) and
+	 * keep them, in file order, for protobuf-c: repeated fields append
+	 * and a repeated singular field's last value wins, as in the whole
+	 * message. */
+	memset(&top, 0, sizeof(top));
+	top.why = "";
+	while (pos < len) {
+		size_t at = pos, value;
+		uint64_t field;
+		unsigned wire;
+
+		if (!next_field(data, len, &pos, &field, &wire, &value))
+			goto settle;
+		if (field == FIELD_SAMPLE && wire == 2) {
+			nsamples++;
+			sample_bytes += pos - value;
+			continue;
+		}
+		if (!walk(data + at, pos - at, at, M_PROFILE, &top))
+			goto settle;
+		if (strbuf_add(&rest, data + at, pos - at) < 0) {
+			ret = ls_error_set(err, "out of memory");
+			goto out;
+		}
 	}
+	if (top.nstrings == 0 || top.ntimes > 1)
+		goto settle;
+	pb = perftools__profiles__profile__unpack(&alloc, rest.len,
+						  (const uint8_t *)rest.buf);
+	if (!pb)
+		goto settle;
 	b.p = p;
 	b.pb = pb;
 	b.strs = NULL;
 	b.nstrs = 0;
 	b.err = err;
 	p->format = PROFILE_PROTO;
-	ret = build_profile(&b);
+	ret = build_profile(&b, data, len, nsamples, sample_bytes,
+			    threads ? threads : 1);
+	if (ret == 0)
+		goto out;
+settle:
+	/* Something is wrong: which message the whole walk and the whole
+	 * decode give, in their order. */
+	proto_scan(data, len, scan);
+	if (!scan->valid || scan->nstrings == 0) {
+		profile_release(p);
+		ret = 1;
+	} else if (scan->ntimes > 1) {
+		ret = ls_error_set(err,
+			"not a valid profile.proto: several profiles concatenated (time_nanos appears %zu times)",
+			scan->ntimes);
+	} else if (ret == -2 || !unpacks(data, len)) {
+		ret = ls_error_set(err,
+			"not a valid profile.proto: malformed protobuf");
+	}
+out:
 	arena_release(&tmp);
+	strbuf_release(&rest);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include "legacy.h"
 #include "proto_read.h"
 #include "strbuf.h"
+#include "workers.h"
 
 /* Text has no control bytes other than white space; protobuf nearly
  * always has (a string table starts with an empty string: 32 00). */
@@ -144,9 +145,9 @@ static int load_content(struct profile *p, const unsigned char *d,
 		if (r != 0)
 			return r < 0 ? -1 : 0;
 	}
-	proto_scan(d, len, &scan);
-	if (scan.valid && scan.nstrings > 0)
-		return proto_read_scanned(p, d, len, &scan, err);
+	r = proto_load(p, d, len, workers_count(), &scan, err);
+	if (r <= 0)
+		return r;
 	if (binary) {
 		r = legacy_read(p, d, len, err);
 		if (r != 0)

@@ -1,0 +1,459 @@
+/* test_proto_read.c - profile.proto decoding: field order, threads, errors */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "profile.pb-c.h"
+#include "proto_read.h"
+
+/* ---- writing the wire format by hand -------------------------------- */
+
+struct wire {
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+static void put(struct wire *w, const void *data, size_t len)
+{
+	if (w->len + len > w->cap) {
+		w->cap = (w->len + len) * 2;
+		w->buf = realloc(w->buf, w->cap);
+		assert_non_null(w->buf);
+	}
+	memcpy(w->buf + w->len, data, len);
+	w->len += len;
+}
+
+static void put_varint(struct wire *w, uint64_t v)
+{
+	uint8_t b[10];
+	size_t n = 0;
+
+	do {
+		b[n] = (uint8_t)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			b[n] |= 0x80;
+		n++;
+	} while (v);
+	put(w, b, n);
+}
+
+static void put_scalar(struct wire *w, unsigned field, uint64_t v)
+{
+	put_varint(w, (uint64_t)field << 3);
+	put_varint(w, v);
+}
+
+static void put_bytes(struct wire *w, unsigned field, const void *data,
+		      size_t len)
+{
+	put_varint(w, (uint64_t)field << 3 | 2);
+	put_varint(w, len);
+	put(w, data, len);
+}
+
+/* A sub-message field: msg packed by protobuf-c. */
+static void put_msg(struct wire *w, unsigned field, const ProtobufCMessage *msg)
+{
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	uint8_t *buf = malloc(len + 1);
+
+	assert_non_null(buf);
+	protobuf_c_message_pack(msg, buf);
+	put_bytes(w, field, buf, len);
+	free(buf);
+}
+
+/* ---- a profile as a list of top-level fields ------------------------- */
+
+#define NFUNCS 40
+#define MAXFIELDS 8192
+
+/* Every top-level field on its own, so that tests can reorder them. */
+struct fields {
+	struct wire f[MAXFIELDS];
+	unsigned number[MAXFIELDS];
+	size_t n;
+};
+
+static struct wire *field_new(struct fields *fs, unsigned number)
+{
+	assert_true(fs->n < MAXFIELDS);
+	fs->number[fs->n] = number;
+	memset(&fs->f[fs->n], 0, sizeof(fs->f[0]));
+	return &fs->f[fs->n++];
+}
+
+static void fields_release(struct fields *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		free(fs->f[i].buf);
+	fs->n = 0;
+}
+
+/* A heap-like profile in Go's field order: two sample types, nsamples
+ * samples (stacks of 1-6 of the NFUNCS locations, a numeric label),
+ * one mapping, the locations, the functions, the strings, the period.
+ * String 1 + i is "f<i>", then the types. */
+static void make_profile(struct fields *fs, size_t nsamples)
+{
+	static const char *const types[] = { "objects", "count", "space", "bytes" };
+	char name[32];
+	size_t i;
+
+	fs->n = 0;
+	for (i = 0; i < 2; i++) {
+		Perftools__Profiles__ValueType vt = PERFTOOLS__PROFILES__VALUE_TYPE__INIT;
+
+		vt.type = 1 + NFUNCS + 2 * i;
+		vt.unit = 2 + NFUNCS + 2 * i;
+		put_msg(field_new(fs, 1), 1, &vt.base);
+	}
+	for (i = 0; i < nsamples; i++) {
+		Perftools__Profiles__Sample s = PERFTOOLS__PROFILES__SAMPLE__INIT;
+		Perftools__Profiles__Label lab = PERFTOOLS__PROFILES__LABEL__INIT;
+		Perftools__Profiles__Label *labp = &lab;
+		uint64_t locs[6];
+		int64_t values[2] = { (int64_t)i + 1, (int64_t)(i * 4096) };
+		size_t j;
+
+		for (j = 0; j < 1 + i % 6; j++)
+			locs[j] = 1 + (i * 7 + j * 13) % NFUNCS;
+		s.location_id = locs;
+		s.n_location_id = j;
+		s.value = values;
+		s.n_value = 2;
+		lab.key = 3 + NFUNCS;		/* "space" */
+		lab.num = (int64_t)i;
+		lab.num_unit = 4 + NFUNCS;	/* "bytes" */
+		s.label = &labp;
+		s.n_label = 1;
+		put_msg(field_new(fs, 2), 2, &s.base);
+	}
+	{
+		Perftools__Profiles__Mapping m = PERFTOOLS__PROFILES__MAPPING__INIT;
+
+		m.id = 1;
+		m.memory_limit = 0x800000;
+		m.filename = 1;
+		put_msg(field_new(fs, 3), 3, &m.base);
+	}
+	for (i = 0; i < NFUNCS; i++) {
+		Perftools__Profiles__Location l = PERFTOOLS__PROFILES__LOCATION__INIT;
+		Perftools__Profiles__Line ln = PERFTOOLS__PROFILES__LINE__INIT;
+		Perftools__Profiles__Line *lnp = &ln;
+
+		l.id = i + 1;
+		l.mapping_id = 1;
+		l.address = 0x401000 + i * 16;
+		ln.function_id = i + 1;
+		ln.line = (int64_t)i * 10;
+		l.line = &lnp;
+		l.n_line = 1;
+		put_msg(field_new(fs, 4), 4, &l.base);
+	}
+	for (i = 0; i < NFUNCS; i++) {
+		Perftools__Profiles__Function f = PERFTOOLS__PROFILES__FUNCTION__INIT;
+
+		f.id = i + 1;
+		f.name = f.system_name = 1 + i;
+		f.filename = 1 + (i % 3);
+		put_msg(field_new(fs, 5), 5, &f.base);
+	}
+	put_bytes(field_new(fs, 6), 6, "", 0);
+	for (i = 0; i < NFUNCS; i++) {
+		snprintf(name, sizeof(name), "f%zu", i);
+		put_bytes(field_new(fs, 6), 6, name, strlen(name));
+	}
+	for (i = 0; i < 4; i++)
+		put_bytes(field_new(fs, 6), 6, types[i], strlen(types[i]));
+	put_scalar(field_new(fs, 9), 9, 1700000000000000000ULL);
+	put_scalar(field_new(fs, 12), 12, 524288);
+}
+
+/* The fields in the order of idx[0..n) (all of them when idx is NULL). */
+static struct wire join(const struct fields *fs, const size_t *idx)
+{
+	struct wire w = { NULL, 0, 0 };
+	size_t i;
+
+	put(&w, "", 0);
+	for (i = 0; i < fs->n; i++) {
+		const struct wire *f = &fs->f[idx ? idx[i] : i];
+
+		put(&w, f->buf, f->len);
+	}
+	return w;
+}
+
+static int load(struct profile *p, const struct wire *w, unsigned threads,
+		struct proto_scan *scan, struct ls_error *err)
+{
+	profile_init(p);
+	ls_error_init(err, "test.pb");
+	return proto_load(p, w->buf, w->len, threads, scan, err);
+}
+
+/* a and b hold the same model. */
+static void assert_same_model(const struct profile *a, const struct profile *b)
+{
+	size_t i, j;
+
+	assert_int_equal(a->nsample_types, b->nsample_types);
+	for (i = 0; i < a->nsample_types; i++) {
+		assert_string_equal(a->sample_types[i].type, b->sample_types[i].type);
+		assert_string_equal(a->sample_types[i].unit, b->sample_types[i].unit);
+	}
+	assert_int_equal(a->period, b->period);
+	assert_int_equal(a->time_nanos, b->time_nanos);
+	assert_int_equal(a->duration_nanos, b->duration_nanos);
+	assert_int_equal(a->nfunctions, b->nfunctions);
+	for (i = 0; i < a->nfunctions; i++) {
+		assert_int_equal(a->functions[i].id, b->functions[i].id);
+		assert_string_equal(a->functions[i].name, b->functions[i].name);
+		assert_string_equal(a->functions[i].filename, b->functions[i].filename);
+	}
+	assert_int_equal(a->nlocations, b->nlocations);
+	for (i = 0; i < a->nlocations; i++) {
+		assert_int_equal(a->locations[i].id, b->locations[i].id);
+		assert_int_equal(a->locations[i].address, b->locations[i].address);
+		assert_int_equal(a->locations[i].nlines, b->locations[i].nlines);
+		assert_int_equal(a->locations[i].lines[0].function->id,
+				 b->locations[i].lines[0].function->id);
+	}
+	assert_int_equal(a->nsamples, b->nsamples);
+	for (i = 0; i < a->nsamples; i++) {
+		const struct sample *x = &a->samples[i], *y = &b->samples[i];
+
+		assert_int_equal(x->nlocations, y->nlocations);
+		for (j = 0; j < x->nlocations; j++)
+			assert_int_equal(x->locations[j]->id, y->locations[j]->id);
+		for (j = 0; j < a->nsample_types; j++)
+			assert_int_equal(x->values[j], y->values[j]);
+		assert_int_equal(x->nlabels, y->nlabels);
+		for (j = 0; j < x->nlabels; j++) {
+			assert_string_equal(x->labels[j].key, y->labels[j].key);
+			assert_int_equal(x->labels[j].num, y->labels[j].num);
+			assert_string_equal(x->labels[j].unit, y->labels[j].unit);
+		}
+	}
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static struct fields fs;
+
+/* Strings first and samples last, or all kinds interleaved, or a
+ * singular field repeated (the last value wins): the same model as Go's
+ * order. */
+static void test_proto_read__field_orders(void **state)
+{
+	struct profile want, got;
+	struct proto_scan scan;
+	struct ls_error err;
+	struct wire w;
+	size_t idx[MAXFIELDS], n, i, k;
+	unsigned order[] = { 6, 12, 9, 5, 4, 3, 1, 2 };
+
+	(void)state;
+	make_profile(&fs, 300);
+	w = join(&fs, NULL);
+	assert_int_equal(load(&want, &w, 1, &scan, &err), 0);
+	free(w.buf);
+	assert_int_equal(want.nsamples, 300);
+	assert_string_equal(want.samples[7].locations[0]->lines[0].function->name, "f9");
+	assert_string_equal(want.samples[7].labels[0].unit, "bytes");
+
+	/* strings first, samples last */
+	for (n = 0, k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = 0; i < fs.n; i++)
+			if (fs.number[i] == order[k])
+				idx[n++] = i;
+	assert_int_equal(n, fs.n);
+	w = join(&fs, idx);
+	assert_int_equal(load(&got, &w, 3, &scan, &err), 0);
+	assert_same_model(&want, &got);
+	profile_release(&got);
+	free(w.buf);
+
+	/* interleaved: one field of each kind in turn, each kind in its
+	 * own order */
+	{
+		size_t next[16] = { 0 };
+		bool left = true;
+
+		for (n = 0; left;) {
+			left = false;
+			for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+				unsigned num = order[k];
+
+				for (i = next[num]; i < fs.n && fs.number[i] != num; i++)
+					;
+				if (i < fs.n) {
+					idx[n++] = i;
+					next[num] = i + 1;
+					left = true;
+				}
+			}
+		}
+	}
+	assert_int_equal(n, fs.n);
+	w = join(&fs, idx);
+	assert_int_equal(load(&got, &w, 3, &scan, &err), 0);
+	assert_same_model(&want, &got);
+	profile_release(&got);
+	free(w.buf);
+
+	/* period and duration twice, at both ends: the last ones win */
+	w.buf = NULL;
+	w.len = w.cap = 0;
+	put_scalar(&w, 12, 7);
+	put_scalar(&w, 10, 5);
+	for (i = 0; i < fs.n; i++)
+		if (fs.number[i] != 12)
+			put(&w, fs.f[i].buf, fs.f[i].len);
+	put_scalar(&w, 10, 30000000000ULL);
+	put_scalar(&w, 12, 524288);
+	assert_int_equal(load(&got, &w, 3, &scan, &err), 0);
+	assert_int_equal(got.duration_nanos, 30000000000LL);
+	got.duration_nanos = 0;
+	assert_same_model(&want, &got);
+	profile_release(&got);
+	free(w.buf);
+	profile_release(&want);
+	fields_release(&fs);
+}
+
+/* Samples decoded on 1, 2, 3 or 16 threads: one model. */
+static void test_proto_read__threads_same_result(void **state)
+{
+	static const unsigned threads[] = { 2, 3, 16 };
+	struct profile one, many;
+	struct proto_scan scan;
+	struct ls_error err;
+	struct wire w;
+	size_t t;
+
+	(void)state;
+	make_profile(&fs, 5000);
+	w = join(&fs, NULL);
+	assert_int_equal(load(&one, &w, 1, &scan, &err), 0);
+	assert_int_equal(one.nsamples, 5000);
+	for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+		assert_int_equal(load(&many, &w, threads[t], &scan, &err), 0);
+		assert_same_model(&one, &many);
+		profile_release(&many);
+	}
+	profile_release(&one);
+	free(w.buf);
+	fields_release(&fs);
+}
+
+/* The sample field at index i of fs replaced by s. */
+static void replace_sample(size_t i, Perftools__Profiles__Sample *s)
+{
+	struct wire *f = &fs.f[2 + i];	/* after the two sample types */
+
+	assert_int_equal(fs.number[2 + i], 2);
+	f->len = 0;
+	put_msg(f, 2, &s->base);
+}
+
+/* load's error message on 1 and on 3 threads: they must agree. */
+static const char *error_on_threads(char *buf, size_t size)
+{
+	struct profile p;
+	struct proto_scan scan;
+	struct ls_error err;
+	struct wire w = join(&fs, NULL);
+	unsigned t;
+
+	for (t = 1; t <= 3; t += 2) {
+		assert_int_equal(load(&p, &w, t, &scan, &err), -1);
+		assert_int_equal(p.nsamples, 0);
+		profile_release(&p);
+		if (t == 1)
+			snprintf(buf, size, "%s", err.msg);
+		else
+			assert_string_equal(err.msg, buf);
+	}
+	free(w.buf);
+	return buf;
+}
+
+/* In samples split across threads, the whole-profile decode's order
+ * holds: any value count error before any bad reference, the first in
+ * file order of each; a wire error before both. */
+static void test_proto_read__first_error_in_file_order(void **state)
+{
+	Perftools__Profiles__Sample bad_ref = PERFTOOLS__PROFILES__SAMPLE__INIT;
+	Perftools__Profiles__Sample bad_count = PERFTOOLS__PROFILES__SAMPLE__INIT;
+	uint64_t missing = 999;
+	int64_t values[2] = { 1, 2 };
+	char msg[1024];
+	struct profile p;
+	struct proto_scan scan;
+	struct ls_error err;
+	struct wire w, *f;
+	size_t i, off;
+	unsigned t;
+
+	(void)state;
+	bad_ref.location_id = &missing;
+	bad_ref.n_location_id = 1;
+	bad_ref.value = values;
+	bad_ref.n_value = 2;
+	bad_count.value = values;
+	bad_count.n_value = 1;
+
+	make_profile(&fs, 5000);
+	replace_sample(4000, &bad_ref);
+	replace_sample(10, &bad_ref);
+	assert_string_equal(error_on_threads(msg, sizeof(msg)),
+		"sample 10 refers to location 999, which is not defined");
+	replace_sample(4500, &bad_count);
+	assert_string_equal(error_on_threads(msg, sizeof(msg)),
+		"sample 4500 has 1 value, but the profile has 2 sample types");
+	replace_sample(3000, &bad_count);
+	assert_string_equal(error_on_threads(msg, sizeof(msg)),
+		"sample 3000 has 1 value, but the profile has 2 sample types");
+
+	/* a sample whose label's key has the wrong wire type, late in the
+	 * file: not a profile.proto, whatever else is wrong before it */
+	f = &fs.f[2 + 4900];
+	f->len = 0;
+	put_bytes(f, 2, "\x1a\x02\x0a\x05", 4);
+	for (i = 0, off = 0; i < 2 + 4900; i++)
+		off += fs.f[i].len;
+	off += 2 + 2;	/* the sample's key and length, the label's */
+	w = join(&fs, NULL);
+	for (t = 1; t <= 3; t += 2) {
+		assert_int_equal(load(&p, &w, t, &scan, &err), 1);
+		assert_false(scan.valid);
+		assert_string_equal(scan.why, "field has the wrong wire type");
+		assert_int_equal(scan.bad_offset, off);
+		assert_int_equal(p.nsamples, 0);
+	}
+	free(w.buf);
+	fields_release(&fs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_proto_read__field_orders),
+		cmocka_unit_test(test_proto_read__threads_same_result),
+		cmocka_unit_test(test_proto_read__first_error_in_file_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
