@@ -782,10 +782,7 @@ int proto_load(struct profile *p, const unsigned char *data, size_t len,
 	PbProfile *pb;
 	int ret = -2;
 
-	/* Walk every field but the samples (the workers walk those) and
-	 * keep them, in file order, for protobuf-c: repeated fields append
-	 * and a repeated singular field's last value wins, as in the whole
-	 * message. */
+	/* Walk every field but the samples (the workers walk those). */
 	memset(&top, 0, sizeof(top));
 	top.why = "";
 	while (pos < len) {
@@ -798,17 +795,28 @@ int proto_load(struct profile *p, const unsigned char *data, size_t len,
 		if (field == FIELD_SAMPLE && wire == 2) {
 			nsamples++;
 			sample_bytes += pos - value;
-			continue;
-		}
-		if (!walk(data + at, pos - at, at, M_PROFILE, &top))
+		} else if (!walk(data + at, pos - at, at, M_PROFILE, &top)) {
 			goto settle;
-		if (strbuf_add(&rest, data + at, pos - at) < 0) {
-			ret = ls_error_set(err, "out of memory");
-			goto out;
 		}
 	}
 	if (top.nstrings == 0 || top.ntimes > 1)
 		goto settle;
+	/* Keep them, in file order, for protobuf-c: repeated fields append
+	 * and a repeated singular field's last value wins, as in the whole
+	 * message. Only now: text can be a long run of well-formed fields
+	 * without a string table. */
+	for (pos = 0; pos < len;) {
+		size_t at = pos, value;
+		uint64_t field;
+		unsigned wire;
+
+		next_field(data, len, &pos, &field, &wire, &value);
+		if ((field != FIELD_SAMPLE || wire != 2) &&
+		    strbuf_add(&rest, data + at, pos - at) < 0) {
+			ret = ls_error_set(err, "out of memory");
+			goto out;
+		}
+	}
 	pb = perftools__profiles__profile__unpack(&alloc, rest.len,
 						  (const uint8_t *)rest.buf);
 	if (!pb)
