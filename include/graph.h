@@ -7,9 +7,9 @@
  * to the flat of its leaf, drops nodes whose |cum| is under
  * nodefraction of the total flat (DiscardLowFrequencyNodes), sorts them
  * (FlatNameOrder, or CumNameOrder with cum_sort), keeps the first
- * node_count (SelectTopNodes) and rebuilds the graph from the samples after
- * each cut, as pprof does, so that "(inline)" marks come from the edges
- * that remain.
+ * node_count (SelectTopNodes). pprof rebuilds the graph from the samples
+ * after each cut; that gives a kept node the flat and cum it had, so only
+ * the edges between kept nodes are summed again, for the "(inline)" marks.
  *
  * Ownership: a graph owns its arena (nodes, names, per-location node
  * lists) and borrows the view it was built from (and so the profile),
@@ -55,10 +55,9 @@ struct graph_node {
 	const char *printable;	/* pprof's PrintableName */
 	int64_t flat, cum;
 	bool inline_in;		/* some kept in-edge is inline */
-	bool noinline_in;	/* some kept in-edge is not */
-	/* work fields */
-	uint32_t stamp;
-	bool kept;
+	bool noinline_in;	/* some kept in-edge is not; only known for a
+				 * node that is an inlined line somewhere (else
+				 * inline_in is false and no label reads it) */
 };
 
 struct graph_options {

@@ -285,18 +285,34 @@ static struct edge *edge_get(struct edge_table *t, uint32_t s, uint32_t d)
 	return &t->slots[j];
 }
 
-static void edges_clear(struct edge_table *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->cap; i++)
-		t->slots[i].src = NONE;
-	t->count = 0;
-}
-
 /* ---- building ---- */
 
-static int make_nodes(struct graph *g, struct ls_error *err)
+enum { NODE_KEPT = 1, NODE_MAY_INLINE = 2 };
+
+/* What the walks over the samples read and write. Each location's nodes
+ * are ids[off[li] .. off[li + 1]), innermost line first (the arrays
+ * g->loc_nodes points into); the per-node arrays are dense and small, so
+ * the walks touch a few cache lines per frame instead of a graph_node. */
+struct walk {
+	uint32_t *off;		/* p->nlocations + 1 */
+	uint32_t *ids;
+	unsigned char *flags;	/* per node: NODE_* */
+	uint32_t *stamp;	/* per node: last sample that added to cum */
+	int64_t *flat, *cum;	/* per node */
+	struct edge_table et;
+};
+
+static void walk_release(struct walk *w)
+{
+	free(w->off);
+	free(w->flags);
+	free(w->stamp);
+	free(w->flat);
+	free(w->cum);
+	free(w->et.slots);
+}
+
+static int make_nodes(struct graph *g, struct walk *w, struct ls_error *err)
 {
 	const struct profile_view *v = g->view;
 	const struct profile *p = v->profile;
@@ -308,29 +324,38 @@ static int make_nodes(struct graph *g, struct ls_error *err)
 	const char **clean = NULL;	/* cleaned file per function */
 	struct node_table t = { NULL, 0 };
 	char *buf = NULL;
-	size_t bufsize = 0, i, k;
+	size_t bufsize = 0, total = 0, i, k;
 
-
+	for (i = 0; i < p->nlocations; i++)
+		if (!v->locs[i].hidden)
+			total += v->locs[i].nlines ? v->locs[i].nlines : 1;
+	if (total >= UINT32_MAX)
+		goto oom;
 	g->loc_nodes = arena_calloc(&g->arena, p->nlocations + 1, sizeof(*g->loc_nodes));
 	g->loc_nnodes = arena_calloc(&g->arena, p->nlocations + 1, sizeof(*g->loc_nnodes));
+	w->ids = arena_alloc(&g->arena, (total + 1) * sizeof(*w->ids));
+	w->off = malloc((p->nlocations + 1) * sizeof(*w->off));
 	clean = calloc(p->nfunctions + 1, sizeof(*clean));
-	if (!g->loc_nodes || !g->loc_nnodes || !clean)
+	if (!g->loc_nodes || !g->loc_nnodes || !w->ids || !w->off || !clean)
 		goto oom;
+	total = 0;
 	for (i = 0; i < p->nlocations; i++) {
 		const struct location *l = &p->locations[i];
 		const struct view_location *vl = &v->locs[i];
 		const char *objfile = "";
 		size_t n = vl->nlines ? vl->nlines : 1;
 
+		w->off[i] = (uint32_t)total;
 		if (vl->hidden)
 			continue;
 		if (l->mapping && *l->mapping->filename)
 			objfile = intern_str(&g->strings, l->mapping->filename,
 					     strlen(l->mapping->filename));
-		g->loc_nodes[i] = arena_alloc(&g->arena, n * sizeof(uint32_t));
-		if (!g->loc_nodes[i] || !objfile)
+		if (!objfile)
 			goto oom;
+		g->loc_nodes[i] = w->ids + total;
 		g->loc_nnodes[i] = n;
+		total += n;
 		for (k = 0; k < n; k++) {
 			const struct line *ln = vl->nlines ? &vl->lines[k] : NULL;
 			const struct function *fn = ln ? ln->function : NULL;
@@ -379,6 +404,18 @@ static int make_nodes(struct graph *g, struct ls_error *err)
 			g->loc_nodes[i][k] = (uint32_t)id;
 		}
 	}
+	w->off[p->nlocations] = (uint32_t)total;
+	w->flags = calloc(g->nnodes + 1, sizeof(*w->flags));
+	w->stamp = calloc(g->nnodes + 1, sizeof(*w->stamp));
+	w->flat = calloc(g->nnodes + 1, sizeof(*w->flat));
+	w->cum = calloc(g->nnodes + 1, sizeof(*w->cum));
+	if (!w->flags || !w->stamp || !w->flat || !w->cum)
+		goto oom;
+	/* a node on a location's inner line can be the end of an inline
+	 * edge; one that never is can only be marked "" */
+	for (i = 0; i < p->nlocations; i++)
+		for (k = w->off[i]; k + 1 < w->off[i + 1]; k++)
+			w->flags[w->ids[k]] |= NODE_MAY_INLINE;
 	free(t.slots);
 	free(clean);
 	free(buf);
@@ -390,69 +427,112 @@ oom:
 	return ls_error_set(err, "out of memory");
 }
 
-/* pprof's graph.newGraph over the view, with only kept nodes when
- * use_kept (KeptNodes); fills flat, cum and, when want_edges, the edges.
- * Only the last pass's edges are read (the inline marks), and the edge
- * table's probes were most of this function's time: the passes before
- * it leave them out (bench/README.md). */
-static int accumulate(struct graph *g, struct edge_table *et, bool use_kept,
-		      bool want_edges)
+/* Adds sample stamp's edge parent -> n, of weight wt, once per sample
+ * (pprof's seenEdge); outer says n is its location's outermost line, a
+ * call rather than an inlined one. */
+static int add_edge(struct edge_table *et, uint32_t parent, uint32_t n,
+		    uint32_t stamp, int64_t wt, bool outer)
+{
+	struct edge *e = edge_get(et, parent, n);
+
+	if (!e)
+		return -1;
+	if (e->stamp != stamp) {
+		e->stamp = stamp;
+		e->weight += wt;
+		if (outer)
+			e->is_inline = false;
+	}
+	return 0;
+}
+
+/* pprof's graph.newGraph over every node of the view: flat and cum of
+ * every node and, when want_edges, the edges that end in a node that may
+ * be inline (only those can change an inline mark).
+ *
+ * Restricted to the nodes kept by nodefraction or nodecount, newGraph
+ * gives a kept node the same flat and cum as here: cum counts the
+ * samples whose stack holds the node, and flat goes to the leaf-most
+ * node only when that node is kept. Only the edges differ, so they are
+ * summed again over the kept nodes by link_kept(). */
+static int sum_samples(const struct graph *g, struct walk *w, bool want_edges)
 {
 	const struct profile_view *v = g->view;
+	const struct location *base = v->profile->locations;
 	int si = g->opts.sample_index;
 	uint32_t stamp = 0;
 	size_t i, j;
 
-	for (i = 0; i < g->nnodes; i++) {
-		g->nodes[i].flat = g->nodes[i].cum = 0;
-		g->nodes[i].stamp = 0;
-		g->nodes[i].inline_in = g->nodes[i].noinline_in = false;
-	}
-	edges_clear(et);
 	for (i = 0; i < v->nsamples; i++) {
 		const struct view_sample *s = &v->samples[i];
-		int64_t w = s->sample->values[si];
+		int64_t wt = s->sample->values[si];
 		uint32_t parent = NONE;
-		bool residual = false;
 
-		if (w == 0)
+		if (wt == 0)
 			continue;
 		stamp++;
 		for (j = s->nlocations; j-- > 0; ) {
-			size_t li = view_location_index(v, s->locations[j]);
-			const uint32_t *ln = g->loc_nodes[li];
-			size_t nn = g->loc_nnodes[li], k;
+			size_t li = (size_t)(s->locations[j] - base);
+			uint32_t first = w->off[li], last = w->off[li + 1], k;
 
-			for (k = nn; k-- > 0; ) {
-				uint32_t n = ln[k];
-				struct graph_node *node = &g->nodes[n];
+			for (k = last; k-- > first; ) {
+				uint32_t n = w->ids[k];
 
-				if (use_kept && !node->kept) {
-					residual = true;
-					continue;
+				if (w->stamp[n] != stamp) {
+					w->stamp[n] = stamp;
+					w->cum[n] += wt;
 				}
-				if (node->stamp != stamp) {
-					node->stamp = stamp;
-					node->cum += w;
-				}
-				if (want_edges && parent != NONE && n != parent) {
-					struct edge *e = edge_get(et, parent, n);
-
-					if (!e)
-						return -1;
-					if (e->stamp != stamp) {
-						e->stamp = stamp;
-						e->weight += w;
-						if (k == nn - 1)
-							e->is_inline = false;
-					}
-				}
+				if (want_edges && parent != NONE && n != parent &&
+				    (w->flags[n] & NODE_MAY_INLINE) &&
+				    add_edge(&w->et, parent, n, stamp, wt,
+					     k == last - 1) < 0)
+					return -1;
 				parent = n;
-				residual = false;
 			}
 		}
-		if (parent != NONE && !residual)
-			g->nodes[parent].flat += w;
+		if (parent != NONE)
+			w->flat[parent] += wt;
+	}
+	return 0;
+}
+
+/* The edges of newGraph with only the kept nodes (KeptNodes): a stack
+ * with its other nodes left out, again only those that end in a node
+ * that may be inline. */
+static int link_kept(const struct graph *g, struct walk *w)
+{
+	const struct profile_view *v = g->view;
+	const struct location *base = v->profile->locations;
+	int si = g->opts.sample_index;
+	uint32_t stamp = 0;
+	size_t i, j;
+
+	for (i = 0; i < v->nsamples; i++) {
+		const struct view_sample *s = &v->samples[i];
+		int64_t wt = s->sample->values[si];
+		uint32_t parent = NONE;
+
+		if (wt == 0)
+			continue;
+		stamp++;
+		for (j = s->nlocations; j-- > 0; ) {
+			size_t li = (size_t)(s->locations[j] - base);
+			uint32_t first = w->off[li], last = w->off[li + 1], k;
+
+			for (k = last; k-- > first; ) {
+				uint32_t n = w->ids[k];
+				unsigned char f = w->flags[n];
+
+				if (!(f & NODE_KEPT))
+					continue;
+				if (parent != NONE && n != parent &&
+				    (f & NODE_MAY_INLINE) &&
+				    add_edge(&w->et, parent, n, stamp, wt,
+					     k == last - 1) < 0)
+					return -1;
+				parent = n;
+			}
+		}
 	}
 	return 0;
 }
@@ -524,22 +604,38 @@ static int cmp_cum(const void *x, const void *y)
 	return compare_info(&l->info, &r->info);
 }
 
-/* The nodes of the graph just accumulated: kept (when use_kept) and with
- * a non-zero flat or cum (selectNodesForGraph). */
-static size_t collect(struct graph *g, bool use_kept)
+/* The nodes of the graph just summed: kept (when use_kept) and with a
+ * non-zero flat or cum (selectNodesForGraph). */
+static size_t collect(struct graph *g, const struct walk *w, bool use_kept)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < g->nnodes; i++) {
 		const struct graph_node *node = &g->nodes[i];
 
-		if (use_kept && !node->kept)
+		if (use_kept && !(w->flags[i] & NODE_KEPT))
 			continue;
 		if (node->cum == 0 && node->flat == 0)
 			continue;
 		g->rows[n++] = i;
 	}
 	return n;
+}
+
+/* Keeps the first count rows (and their nodes) and zeroes the values of
+ * the nodes left out, as newGraph over the kept nodes leaves them. */
+static void keep_rows(struct graph *g, struct walk *w, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < g->nnodes; i++)
+		w->flags[i] &= (unsigned char)~NODE_KEPT;
+	for (i = 0; i < count; i++)
+		w->flags[g->rows[i]] |= NODE_KEPT;
+	for (i = 0; i < g->nnodes; i++)
+		if (!(w->flags[i] & NODE_KEPT))
+			g->nodes[i].flat = g->nodes[i].cum = 0;
+	g->nrows = collect(g, w, true);
 }
 
 static void sort_rows(struct graph *g)
@@ -554,12 +650,15 @@ int graph_build(struct graph *g, const struct profile_view *v,
 		const struct graph_options *o, struct ls_error *err)
 {
 	const struct profile *p = v->profile;
-	struct edge_table et = { NULL, 0, 0 };
+	struct walk w;
 	int64_t total_flat = 0, node_cutoff, edge_cutoff;
-	bool last_kept = false, have_edges = false;
+	/* with neither cut, the first walk's edges are the final ones */
+	bool keep_all = o->node_fraction == 0 && o->node_count <= 0;
+	bool need_link = false;
 	size_t i;
 
 	memset(g, 0, sizeof(*g));
+	memset(&w, 0, sizeof(w));
 	arena_init(&g->arena);
 	intern_init(&g->strings, &g->arena);
 	g->view = v;
@@ -573,12 +672,16 @@ int graph_build(struct graph *g, const struct profile_view *v,
 	for (i = 0; i < p->nsamples; i++)
 		g->total += abs64(p->samples[i].values[o->sample_index]);
 
-	if (make_nodes(g, err) < 0)
+	if (make_nodes(g, &w, err) < 0)
 		goto fail;
 	g->rows = arena_alloc(&g->arena, (g->nnodes + 1) * sizeof(*g->rows));
-	if (!g->rows || accumulate(g, &et, false, false) < 0)
+	if (!g->rows || sum_samples(g, &w, keep_all) < 0)
 		goto oom;
-	g->nrows = collect(g, false);
+	for (i = 0; i < g->nnodes; i++) {
+		g->nodes[i].flat = w.flat[i];
+		g->nodes[i].cum = w.cum[i];
+	}
+	g->nrows = collect(g, &w, false);
 
 	for (i = 0; i < g->nrows; i++)
 		total_flat += g->nodes[g->rows[i]].flat;
@@ -588,45 +691,33 @@ int graph_build(struct graph *g, const struct profile_view *v,
 	if (node_cutoff > 0) {
 		size_t kept = 0;
 
-		for (i = 0; i < g->nnodes; i++)
-			g->nodes[i].kept = false;
-		for (i = 0; i < g->nrows; i++) {
-			struct graph_node *n = &g->nodes[g->rows[i]];
-
-			if (abs64(n->cum) >= node_cutoff) {
-				n->kept = true;
-				kept++;
-			}
-		}
+		/* the rows whose |cum| reaches the cutoff, in node order */
+		for (i = 0; i < g->nrows; i++)
+			if (abs64(g->nodes[g->rows[i]].cum) >= node_cutoff)
+				g->rows[kept++] = g->rows[i];
 		g->dropped_nodes = g->nrows - kept;
-		/* a --nodecount pass may follow and make these edges stale */
-		have_edges = o->node_count <= 0;
-		last_kept = true;
-		if (accumulate(g, &et, true, have_edges) < 0)
-			goto oom;
-		g->nrows = collect(g, true);
+		keep_rows(g, &w, kept);
+		need_link = true;
 	}
 	g->orig_count = g->nrows;
 	sort_rows(g);
 	if (o->node_count > 0 && (size_t)o->node_count < g->nrows) {
-		for (i = 0; i < g->nnodes; i++)
-			g->nodes[i].kept = false;
-		for (i = 0; i < (size_t)o->node_count; i++)
-			g->nodes[g->rows[i]].kept = true;
-		have_edges = last_kept = true;
-		if (accumulate(g, &et, true, true) < 0)
-			goto oom;
-		g->nrows = collect(g, true);
+		keep_rows(g, &w, (size_t)o->node_count);
 		sort_rows(g);
+		need_link = true;
 	}
-	/* the edges of the last pass, when it left them out: the same walk
-	 * again, which sets the same flat and cum values */
-	if (!have_edges && accumulate(g, &et, last_kept, true) < 0)
+	if (!keep_all && !need_link) {
+		/* no cut after all: every node stays */
+		for (i = 0; i < g->nnodes; i++)
+			w.flags[i] |= NODE_KEPT;
+		need_link = true;
+	}
+	if (need_link && link_kept(g, &w) < 0)
 		goto oom;
 
 	/* final TrimLowFrequencyEdges, then the inline marks (TextItems) */
-	for (i = 0; i < et.cap; i++) {
-		const struct edge *e = &et.slots[i];
+	for (i = 0; i < w.et.cap; i++) {
+		const struct edge *e = &w.et.slots[i];
 
 		if (e->src == NONE || abs64(e->weight) < edge_cutoff)
 			continue;
@@ -637,12 +728,12 @@ int graph_build(struct graph *g, const struct profile_view *v,
 	}
 	for (i = 0; i < g->nrows; i++)
 		g->flat_sum += g->nodes[g->rows[i]].flat;
-	free(et.slots);
+	walk_release(&w);
 	return 0;
 oom:
 	ls_error_set(err, "out of memory");
 fail:
-	free(et.slots);
+	walk_release(&w);
 	graph_release(g);
 	return -1;
 }

@@ -296,6 +296,71 @@ static void test_graph__partial_inline(void **state)
 	profile_release(&p);
 }
 
+/* After a cut, flat and cum of the kept nodes stay, the others are zero,
+ * and the inline marks come from the edges between kept nodes only. */
+static void test_graph__inline_after_cut(void **state)
+{
+	struct profile p;
+	struct profile_view v;
+	struct graph g;
+	struct graph_options o;
+	struct ls_error err;
+	int fa, fb, fx, la, lb, lxa, lxb;
+	size_t i;
+
+	(void)state;
+	tb_init(&p, 1, "samples", "count");
+	fa = tb_func(&p, "a", "");
+	fb = tb_func(&p, "b", "");
+	fx = tb_func(&p, "x", "");
+	la = tb_loc(&p, -1, 1, 1, fa, 1);
+	lb = tb_loc(&p, -1, 2, 1, fb, 1);
+	lxa = tb_loc(&p, -1, 3, 2, fx, 1, fa, 2);	/* x inlined into a */
+	lxb = tb_loc(&p, -1, 4, 1, fx, 1);		/* x called by b */
+	tb_sample(&p, (int64_t[]){ 990 }, 2, lxa, la);
+	tb_sample(&p, (int64_t[]){ 10 }, 2, lxb, lb);
+	tb_sample(&p, (int64_t[]){ 4 }, 1, lb);
+	graph_options_init(&o);
+	o.node_fraction = 0;
+	o.edge_fraction = 0;
+	o.cum_sort = true;
+	o.node_count = 2;	/* x 1000/1000, a 0/990; b 4/14 goes */
+	ls_error_init(&err, NULL);
+	assert_int_equal(filter_apply(&v, &p, NULL, &err), 0);
+	assert_int_equal(graph_build(&g, &v, &o, &err), 0);
+	assert_int_equal(g.nrows, 2);
+	assert_string_equal(g.nodes[g.rows[0]].printable, "x");
+	assert_int_equal(g.nodes[g.rows[0]].flat, 1000);
+	assert_int_equal(g.nodes[g.rows[0]].cum, 1000);
+	assert_string_equal(g.nodes[g.rows[1]].printable, "a");
+	assert_int_equal(g.nodes[g.rows[1]].flat, 0);
+	assert_int_equal(g.nodes[g.rows[1]].cum, 990);
+	/* without b, the b -> x call is gone: x is only inlined */
+	assert_string_equal(graph_inline_label(&g.nodes[g.rows[0]]), "(inline)");
+	for (i = 0; i < g.nnodes; i++)
+		if (!strcmp(g.nodes[i].printable, "b"))
+			assert_true(g.nodes[i].flat == 0 && g.nodes[i].cum == 0);
+	graph_release(&g);
+	/* the same cut by nodefraction: cutoff int(1004 * 0.02) = 20 */
+	o.node_count = 0;
+	o.node_fraction = 0.02;
+	assert_int_equal(graph_build(&g, &v, &o, &err), 0);
+	assert_int_equal(g.nrows, 2);
+	assert_int_equal(g.dropped_nodes, 1);
+	assert_string_equal(graph_inline_label(&g.nodes[g.rows[0]]), "(inline)");
+	graph_release(&g);
+	/* no cut: partial */
+	o.node_fraction = 0;
+	assert_int_equal(graph_build(&g, &v, &o, &err), 0);
+	assert_int_equal(g.nrows, 3);
+	assert_string_equal(graph_inline_label(&g.nodes[g.rows[0]]), "(partial-inline)");
+	assert_int_equal(g.nodes[g.rows[2]].flat, 4);
+	assert_int_equal(g.nodes[g.rows[2]].cum, 14);
+	graph_release(&g);
+	profile_view_release(&v);
+	profile_release(&p);
+}
+
 static void test_graph__clean_path(void **state)
 {
 	static const char *const cases[][2] = {
@@ -347,6 +412,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_graph__folded, setup, teardown),
 		cmocka_unit_test(test_graph__sort_ties_by_name),
 		cmocka_unit_test(test_graph__partial_inline),
+		cmocka_unit_test(test_graph__inline_after_cut),
 		cmocka_unit_test(test_graph__clean_path),
 	};
 
