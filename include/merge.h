@@ -18,6 +18,7 @@
 #ifndef LEAKSCOPE_MERGE_H
 #define LEAKSCOPE_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -29,5 +30,11 @@
  * this is a copy that drops zero samples. */
 int profile_merge(struct profile *out, struct profile *const *srcs, size_t n,
 		  struct ls_error *err);
+
+/* False when profile_merge() of srcs[0..n) would give back srcs[0]
+ * itself: one profile with no sample whose values are all zero and no
+ * comment twice. The caller may then use srcs[0] and skip the copy (its
+ * strings are interned in their own table, equal all the same). */
+bool profile_merge_needed(struct profile *const *srcs, size_t n);
 
 #endif

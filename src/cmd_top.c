@@ -101,6 +101,7 @@ int cmd_top(int argc, char **argv)
 	char *filter_text[6] = { NULL };
 	const char *index_name = NULL;
 	struct profile **profiles = NULL, merged;
+	const struct profile *p = &merged;
 	struct profile_view view;
 	struct graph graph;
 	struct cli_output out;
@@ -215,17 +216,19 @@ int cmd_top(int argc, char **argv)
 		}
 	}
 	ls_error_init(&err, NULL);
-	if (profile_merge(&merged, profiles, nprofiles, &err) < 0) {
+	if (!profile_merge_needed(profiles, nprofiles)) {
+		p = profiles[0];
+	} else if (profile_merge(&merged, profiles, nprofiles, &err) < 0) {
 		cli_report(&err);
 		goto done;
 	}
-	ls_error_init(&err, merged.source);
-	if ((si = profile_sample_index(&merged, index_name, &err)) < 0) {
+	ls_error_init(&err, p->source);
+	if ((si = profile_sample_index(p, index_name, &err)) < 0) {
 		cli_report(&err);
 		goto done;
 	}
 	gopt.sample_index = si;
-	if (filter_apply(&view, &merged, &fopt, &err) < 0) {
+	if (filter_apply(&view, p, &fopt, &err) < 0) {
 		cli_report(&err);
 		goto done;
 	}

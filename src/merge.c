@@ -272,3 +272,25 @@ fail:
 	profile_release(out);
 	return -1;
 }
+
+bool profile_merge_needed(struct profile *const *srcs, size_t n)
+{
+	const struct profile *p = srcs[0];
+	size_t i, j;
+
+	if (n != 1)
+		return true;
+	for (i = 0; i < p->nsamples; i++) {
+		const int64_t *v = p->samples[i].values;
+
+		for (j = 0; j < p->nsample_types && !v[j]; j++)
+			;
+		if (j == p->nsample_types)
+			return true;
+	}
+	for (i = 0; i < p->ncomments; i++)
+		for (j = 0; j < i; j++)
+			if (!strcmp(p->comments[i], p->comments[j]))
+				return true;
+	return false;
+}

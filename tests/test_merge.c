@@ -171,6 +171,31 @@ static void test_merge__single_is_a_copy(void **state)
 	profile_release(&a);
 }
 
+static void test_merge__needed(void **state)
+{
+	struct profile a, b;
+	struct profile *srcs[2] = { &a, &b };
+
+	(void)state;
+	make(&a, "nanoseconds", 1, 7, 9, "c");
+	make(&b, "nanoseconds", 1, 7, 9, "c");
+	/* make() adds a sample of zeros, which the merge drops */
+	assert_true(profile_merge_needed(srcs, 1));
+	a.samples[2].values[1] = 5;
+	assert_false(profile_merge_needed(srcs, 1));
+	assert_true(profile_merge_needed(srcs, 2));
+	/* a comment twice: the merge keeps it once */
+	a.comments = arena_calloc(&a.arena, 2, sizeof(*a.comments));
+	a.comments[0] = tb_str(&a, "c");
+	a.comments[1] = tb_str(&a, "c");
+	a.ncomments = 2;
+	assert_true(profile_merge_needed(srcs, 1));
+	a.comments[1] = tb_str(&a, "d");
+	assert_false(profile_merge_needed(srcs, 1));
+	profile_release(&a);
+	profile_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_merge__scales_units),
 		cmocka_unit_test(test_merge__refuses_incompatible),
 		cmocka_unit_test(test_merge__single_is_a_copy),
+		cmocka_unit_test(test_merge__needed),
 	};
 
 	return cmocka_run_group_tests_name("merge", tests, NULL, NULL);
