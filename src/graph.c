@@ -289,6 +289,9 @@ static struct edge *edge_get(struct edge_table *t, uint32_t s, uint32_t d)
 
 enum { NODE_KEPT = 1, NODE_MAY_INLINE = 2 };
 
+/* In a recorded stack: the node is its location's outermost line. */
+#define OUTER 0x80000000u
+
 /* What the walks over the samples read and write. Each location's nodes
  * are ids[off[li] .. off[li + 1]), innermost line first (the arrays
  * g->loc_nodes points into); the per-node arrays are dense and small, so
@@ -300,6 +303,12 @@ struct walk {
 	uint32_t *stamp;	/* per node: last sample that added to cum */
 	int64_t *flat, *cum;	/* per node */
 	struct edge_table et;
+	/* the stacks of the samples with a value, as the first walk saw
+	 * them, for the second: stack i is nodes[end[i - 1] .. end[i]),
+	 * root first, each node id with OUTER or not, of weight wt[i] */
+	uint32_t *nodes, *end;
+	int64_t *wt;
+	size_t nnodes, nodes_cap, nstacks;
 };
 
 static void walk_release(struct walk *w)
@@ -310,6 +319,9 @@ static void walk_release(struct walk *w)
 	free(w->flat);
 	free(w->cum);
 	free(w->et.slots);
+	free(w->nodes);
+	free(w->end);
+	free(w->wt);
 }
 
 static int make_nodes(struct graph *g, struct walk *w, struct ls_error *err)
@@ -329,7 +341,7 @@ static int make_nodes(struct graph *g, struct walk *w, struct ls_error *err)
 	for (i = 0; i < p->nlocations; i++)
 		if (!v->locs[i].hidden)
 			total += v->locs[i].nlines ? v->locs[i].nlines : 1;
-	if (total >= UINT32_MAX)
+	if (total >= OUTER)	/* node ids must leave OUTER free */
 		goto oom;
 	g->loc_nodes = arena_calloc(&g->arena, p->nlocations + 1, sizeof(*g->loc_nodes));
 	g->loc_nnodes = arena_calloc(&g->arena, p->nlocations + 1, sizeof(*g->loc_nnodes));
@@ -446,16 +458,36 @@ static int add_edge(struct edge_table *et, uint32_t parent, uint32_t n,
 	return 0;
 }
 
+/* Appends node n (with OUTER when outer) to the stack being recorded. */
+static int record(struct walk *w, uint32_t n, bool outer)
+{
+	if (w->nnodes == w->nodes_cap) {
+		size_t cap = w->nodes_cap ? w->nodes_cap * 2 : 65536;
+		uint32_t *nn = realloc(w->nodes, cap * sizeof(*nn));
+
+		if (!nn)
+			return -1;
+		w->nodes = nn;
+		w->nodes_cap = cap;
+	}
+	w->nodes[w->nnodes++] = n | (outer ? OUTER : 0);
+	return 0;
+}
+
 /* pprof's graph.newGraph over every node of the view: flat and cum of
  * every node and, when want_edges, the edges that end in a node that may
- * be inline (only those can change an inline mark).
+ * be inline (only those can change an inline mark). When want_stacks,
+ * records each stack for link_kept().
  *
  * Restricted to the nodes kept by nodefraction or nodecount, newGraph
  * gives a kept node the same flat and cum as here: cum counts the
  * samples whose stack holds the node, and flat goes to the leaf-most
  * node only when that node is kept. Only the edges differ, so they are
- * summed again over the kept nodes by link_kept(). */
-static int sum_samples(const struct graph *g, struct walk *w, bool want_edges)
+ * summed again over the kept nodes by link_kept(), from the recorded
+ * stacks: reading them again from the profile, scattered in memory,
+ * cost as much as this walk. */
+static int sum_samples(const struct graph *g, struct walk *w, bool want_edges,
+		       bool want_stacks)
 {
 	const struct profile_view *v = g->view;
 	const struct location *base = v->profile->locations;
@@ -463,6 +495,12 @@ static int sum_samples(const struct graph *g, struct walk *w, bool want_edges)
 	uint32_t stamp = 0;
 	size_t i, j;
 
+	if (want_stacks) {
+		w->end = malloc((v->nsamples + 1) * sizeof(*w->end));
+		w->wt = malloc((v->nsamples + 1) * sizeof(*w->wt));
+		if (!w->end || !w->wt)
+			return -1;
+	}
 	for (i = 0; i < v->nsamples; i++) {
 		const struct view_sample *s = &v->samples[i];
 		int64_t wt = s->sample->values[si];
@@ -487,51 +525,47 @@ static int sum_samples(const struct graph *g, struct walk *w, bool want_edges)
 				    add_edge(&w->et, parent, n, stamp, wt,
 					     k == last - 1) < 0)
 					return -1;
+				if (want_stacks && record(w, n, k == last - 1) < 0)
+					return -1;
 				parent = n;
 			}
 		}
 		if (parent != NONE)
 			w->flat[parent] += wt;
+		if (want_stacks) {
+			if (w->nnodes >= OUTER)
+				return -1;
+			w->end[w->nstacks] = (uint32_t)w->nnodes;
+			w->wt[w->nstacks++] = wt;
+		}
 	}
 	return 0;
 }
 
-/* The edges of newGraph with only the kept nodes (KeptNodes): a stack
- * with its other nodes left out, again only those that end in a node
- * that may be inline. */
-static int link_kept(const struct graph *g, struct walk *w)
+/* The edges of newGraph with only the kept nodes (KeptNodes): each
+ * recorded stack with its other nodes left out, again only the edges
+ * that end in a node that may be inline. */
+static int link_kept(struct walk *w)
 {
-	const struct profile_view *v = g->view;
-	const struct location *base = v->profile->locations;
-	int si = g->opts.sample_index;
 	uint32_t stamp = 0;
-	size_t i, j;
+	size_t i, k = 0;
 
-	for (i = 0; i < v->nsamples; i++) {
-		const struct view_sample *s = &v->samples[i];
-		int64_t wt = s->sample->values[si];
+	for (i = 0; i < w->nstacks; i++) {
 		uint32_t parent = NONE;
 
-		if (wt == 0)
-			continue;
 		stamp++;
-		for (j = s->nlocations; j-- > 0; ) {
-			size_t li = (size_t)(s->locations[j] - base);
-			uint32_t first = w->off[li], last = w->off[li + 1], k;
+		for (; k < w->end[i]; k++) {
+			uint32_t n = w->nodes[k] & ~OUTER;
+			unsigned char f = w->flags[n];
 
-			for (k = last; k-- > first; ) {
-				uint32_t n = w->ids[k];
-				unsigned char f = w->flags[n];
-
-				if (!(f & NODE_KEPT))
-					continue;
-				if (parent != NONE && n != parent &&
-				    (f & NODE_MAY_INLINE) &&
-				    add_edge(&w->et, parent, n, stamp, wt,
-					     k == last - 1) < 0)
-					return -1;
-				parent = n;
-			}
+			if (!(f & NODE_KEPT))
+				continue;
+			if (parent != NONE && n != parent &&
+			    (f & NODE_MAY_INLINE) &&
+			    add_edge(&w->et, parent, n, stamp, w->wt[i],
+				     w->nodes[k] & OUTER) < 0)
+				return -1;
+			parent = n;
 		}
 	}
 	return 0;
@@ -675,7 +709,7 @@ int graph_build(struct graph *g, const struct profile_view *v,
 	if (make_nodes(g, &w, err) < 0)
 		goto fail;
 	g->rows = arena_alloc(&g->arena, (g->nnodes + 1) * sizeof(*g->rows));
-	if (!g->rows || sum_samples(g, &w, keep_all) < 0)
+	if (!g->rows || sum_samples(g, &w, keep_all, !keep_all) < 0)
 		goto oom;
 	for (i = 0; i < g->nnodes; i++) {
 		g->nodes[i].flat = w.flat[i];
@@ -712,7 +746,7 @@ int graph_build(struct graph *g, const struct profile_view *v,
 			w.flags[i] |= NODE_KEPT;
 		need_link = true;
 	}
-	if (need_link && link_kept(g, &w) < 0)
+	if (need_link && link_kept(&w) < 0)
 		goto oom;
 
 	/* final TrimLowFrequencyEdges, then the inline marks (TextItems) */
