@@ -26,7 +26,8 @@ static void put(struct wire *w, const void *data, size_t len)
 		w->buf = realloc(w->buf, w->cap);
 		assert_non_null(w->buf);
 	}
-	memcpy(w->buf + w->len, data, len);
+	if (len)	/* an empty field may come before any byte */
+		memcpy(w->buf + w->len, data, len);
 	w->len += len;
 }
 
