@@ -68,6 +68,7 @@ struct site {
 struct site_stack {
 	uint32_t *ids;		/* site indices, leaf first */
 	size_t n;
+	uint64_t hash;		/* of ids */
 	int64_t *values;	/* per snapshot */
 	struct site_stack *next;
 };
@@ -93,11 +94,36 @@ struct site_table {
 int sites_init(struct site_table *t, size_t nsnap);
 void sites_release(struct site_table *t);
 
-/* Adds graph g (built over a view) as snapshot i: every node with a flat
- * or cum value, and every stack of the view with a non-zero value of the
- * graph's sample index. 0 or -1 with err set. */
-int sites_add_graph(struct site_table *t, size_t i, const struct graph *g,
+/* A profile made ready to add (the part of adding it that does not
+ * touch the table, so several can be made at once, on several threads):
+ * its view, its graph, and the distinct stacks of the view with a
+ * non-zero value, in node ids, in order of first appearance. Owns all
+ * of it; borrows the profile. */
+struct sites_graph {
+	struct profile_view view;
+	struct graph graph;
+	bool have_view, have_graph;
+	uint32_t *nodes;	/* stack k: nodes[off[k] .. off[k + 1]), leaf first */
+	size_t *off;
+	int64_t *values;	/* per stack: sum of its samples' values */
+	uint64_t *hashes;	/* per stack: of its nodes */
+	size_t nstacks;
+	int64_t total;		/* sum of all sample values */
+};
+
+/* Builds the view of p through fo, its graph with go and its stacks.
+ * Touches no table, so it may run on several threads at once. 0 or -1
+ * with err set; sites_graph_release() in both cases. */
+int sites_graph_prepare(struct sites_graph *sg, const struct profile *p,
+			const struct filter_options *fo,
+			const struct graph_options *go, struct ls_error *err);
+
+/* Adds prepared sg as snapshot i: every node with a flat or cum value,
+ * and every stack. 0 or -1 with err set. */
+int sites_add_graph(struct site_table *t, size_t i, const struct sites_graph *sg,
 		    struct ls_error *err);
+
+void sites_graph_release(struct sites_graph *sg);
 
 /* Builds the view of p through fo and its graph with go (whose
  * node_fraction and node_count should be 0 to keep every node), adds it
@@ -105,6 +131,18 @@ int sites_add_graph(struct site_table *t, size_t i, const struct graph *g,
 int sites_add_profile(struct site_table *t, size_t i, const struct profile *p,
 		      const struct filter_options *fo,
 		      const struct graph_options *go, struct ls_error *err);
+
+/* sites_add_profile() for profiles ps[0 .. n-1] as snapshots first ..
+ * first + n - 1, with sample index index[k] for ps[k]: prepared up to
+ * workers_count() at a time, on as many threads, and added in order, so
+ * the table is the same as when added one by one. errs[k] must carry
+ * the subject of ps[k]. 0, or -1 with *failed the first k that failed
+ * and errs[k] set. */
+int sites_add_profiles(struct site_table *t, size_t first, size_t n,
+		       const struct profile *const *ps, const int *index,
+		       const struct filter_options *fo,
+		       const struct graph_options *go, struct ls_error *errs,
+		       size_t *failed);
 
 /* Adds the groups of a goroutine snapshot as snapshot i. A site's name is
  * its first frame of the service's own code (the group's user_frame), else

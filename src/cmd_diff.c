@@ -270,6 +270,8 @@ int cmd_diff(int argc, char **argv)
 				goto done;
 			}
 	} else {
+		const struct profile *profs[2];
+		struct ls_error errs[2];
 		int si[2];
 
 		if (pick_index(&snaps[0], &snaps[1], index_name, &si[0], &si[1]))
@@ -284,13 +286,13 @@ int cmd_diff(int argc, char **argv)
 			meta.normalized = true;
 		}
 		for (i = 0; i < 2; i++) {
-			gopt.sample_index = si[i];
-			ls_error_init(&err, snaps[i].path);
-			if (sites_add_profile(&sites, (size_t)i, &snaps[i].prof, &fopt,
-					      &gopt, &err) < 0) {
-				cli_report(&err);
-				goto done;
-			}
+			profs[i] = &snaps[i].prof;
+			ls_error_init(&errs[i], snaps[i].path);
+		}
+		if (sites_add_profiles(&sites, 0, 2, profs, si, &fopt, &gopt,
+				       errs, &k) < 0) {
+			cli_report(&errs[k]);
+			goto done;
 		}
 	}
 	if (!growth_limit_fits(&limit, meta.sample_type.unit)) {

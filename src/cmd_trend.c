@@ -76,6 +76,9 @@ int cmd_trend(int argc, char **argv)
 	enum snapshot_order order = SNAP_ORDER_GIVEN;
 	struct snapshot_set set;
 	struct snapshot **snaps = NULL;
+	const struct profile **profs = NULL;
+	struct ls_error *errs = NULL;
+	int *index = NULL;
 	const char **paths = NULL;
 	struct site_table sites;
 	struct trend trend;
@@ -235,19 +238,29 @@ int cmd_trend(int argc, char **argv)
 		}
 		type = last->prof.sample_types[si].type;
 		meta.sample_type = last->prof.sample_types[si];
+		profs = calloc(n, sizeof(*profs));
+		index = calloc(n, sizeof(*index));
+		errs = calloc(n, sizeof(*errs));
+		if (!profs || !index || !errs) {
+			cli_errorf(NULL, "out of memory");
+			goto done;
+		}
+		/* adding fails only when out of memory: every type is
+		 * checked first, then all are added, several at once */
 		for (i = 0; i < n; i++) {
-			si = profile_sample_index(&snaps[i]->prof, type, NULL);
-			if (si < 0 || strcmp(snaps[i]->prof.sample_types[si].type, type)) {
+			index[i] = profile_sample_index(&snaps[i]->prof, type, NULL);
+			if (index[i] < 0 ||
+			    strcmp(snaps[i]->prof.sample_types[index[i]].type, type)) {
 				cli_errorf(snaps[i]->path, "has no sample type %s", type);
 				goto done;
 			}
-			gopt.sample_index = si;
-			ls_error_init(&err, snaps[i]->path);
-			if (sites_add_profile(&sites, i, &snaps[i]->prof, &fopt, &gopt,
-					      &err) < 0) {
-				cli_report(&err);
-				goto done;
-			}
+			profs[i] = &snaps[i]->prof;
+			ls_error_init(&errs[i], snaps[i]->path);
+		}
+		if (sites_add_profiles(&sites, 0, n, profs, index, &fopt, &gopt,
+				       errs, &i) < 0) {
+			cli_report(&errs[i]);
+			goto done;
 		}
 		if (kind == SNAP_HEAP || kind == SNAP_ALLOCS) {
 			noise.period = last->prof.period;
@@ -300,6 +313,9 @@ done:
 		sites_release(&sites);
 	free(snaps);
 	free(paths);
+	free(profs);
+	free(index);
+	free(errs);
 	snapshot_set_release(&set);
 	if (have_user)
 		regfree(&user);

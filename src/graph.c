@@ -571,7 +571,8 @@ static int link_kept(struct walk *w)
 	return 0;
 }
 
-static const struct graph *sort_graph;
+/* per thread: graphs are built on several at once */
+static _Thread_local const struct graph *sort_graph;
 
 /* int64(f) as Go computes it on amd64: out of range gives the minimum
  * (a C cast would be undefined). */

@@ -7,6 +7,7 @@
 
 #include "dump.h"
 #include "strbuf.h"
+#include "workers.h"
 
 #define NONE UINT32_MAX
 
@@ -43,6 +44,19 @@ static uint64_t hash_bytes(const void *data, size_t n)
 		h *= 0x100000001b3ULL;
 	}
 	return h ^ (h >> 32);
+}
+
+/* A hash of a stack of ids, two at a time (a stack has tens of them). */
+static uint64_t ids_hash(const uint32_t *ids, size_t n)
+{
+	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		h = (h ^ (ids[i] | (uint64_t)ids[i + 1] << 32)) * 0xff51afd7ed558ccdULL;
+	if (i < n)
+		h = (h ^ ids[i]) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 29);
 }
 
 static int grow_slots(struct site_table *t)
@@ -125,12 +139,11 @@ static int grow_stack_slots(struct site_table *t)
 	if (!slots)
 		return -1;
 	for (i = 0; i < t->nstacks; i++) {
-		struct site_stack *s = t->stacks[i];
-		size_t j = hash_bytes(s->ids, s->n * sizeof(*s->ids)) & (cap - 1);
+		size_t j = t->stacks[i]->hash & (cap - 1);
 
 		while (slots[j])
 			j = (j + 1) & (cap - 1);
-		slots[j] = s;
+		slots[j] = t->stacks[i];
 	}
 	free(t->stack_slots);
 	t->stack_slots = slots;
@@ -138,18 +151,20 @@ static int grow_stack_slots(struct site_table *t)
 	return 0;
 }
 
+/* The stack of ids (of hash h), made when new. */
 static struct site_stack *stack_for(struct site_table *t, const uint32_t *ids,
-				    size_t n)
+				    size_t n, uint64_t h)
 {
 	struct site_stack *s;
 	size_t j;
 
 	if ((t->nstacks + 1) * 2 > t->stack_cap && grow_stack_slots(t) < 0)
 		return NULL;
-	j = hash_bytes(ids, n * sizeof(*ids)) & (t->stack_cap - 1);
+	j = h & (t->stack_cap - 1);
 	while (t->stack_slots[j]) {
 		s = t->stack_slots[j];
-		if (s->n == n && (!n || !memcmp(s->ids, ids, n * sizeof(*ids))))
+		if (s->hash == h && s->n == n &&
+		    (!n || !memcmp(s->ids, ids, n * sizeof(*ids))))
 			return s;
 		j = (j + 1) & (t->stack_cap - 1);
 	}
@@ -172,6 +187,7 @@ static struct site_stack *stack_for(struct site_table *t, const uint32_t *ids,
 	if (n)
 		memcpy(s->ids, ids, n * sizeof(*ids));
 	s->n = n;
+	s->hash = h;
 	t->stacks[t->nstacks++] = s;
 	t->stack_slots[j] = s;
 	return s;
@@ -205,15 +221,14 @@ static struct site *node_site(struct site_table *t, const struct graph *g,
 	return s;
 }
 
-int sites_add_graph(struct site_table *t, size_t i, const struct graph *g,
+int sites_add_graph(struct site_table *t, size_t i, const struct sites_graph *sg,
 		    struct ls_error *err)
 {
-	const struct profile_view *v = g->view;
-	int si = g->opts.sample_index;
+	const struct graph *g = &sg->graph;
 	struct strbuf key = STRBUF_INIT;
 	uint32_t *node2site = malloc((g->nnodes + 1) * sizeof(*node2site));
 	uint32_t *ids = NULL;
-	size_t aids = 0, n, j, k;
+	size_t aids = 0, n, k;
 
 	if (!node2site)
 		goto oom;
@@ -231,17 +246,12 @@ int sites_add_graph(struct site_table *t, size_t i, const struct graph *g,
 		s->cum[i] += node->cum;
 		s->present[i] = true;
 	}
-	for (n = 0; n < v->nsamples; n++) {
-		const struct view_sample *vs = &v->samples[n];
-		int64_t w = vs->sample->values[si];
+	t->totals[i] += sg->total;
+	for (n = 0; n < sg->nstacks; n++) {
+		const uint32_t *nodes = sg->nodes + sg->off[n];
+		size_t len = sg->off[n + 1] - sg->off[n];
 		struct site_stack *st;
-		size_t len = 0;
 
-		if (!w)
-			continue;
-		t->totals[i] += w;
-		for (j = 0; j < vs->nlocations; j++)
-			len += g->loc_nnodes[view_location_index(v, vs->locations[j])];
 		if (len > aids) {
 			uint32_t *ni = realloc(ids, len * sizeof(*ni));
 
@@ -250,23 +260,23 @@ int sites_add_graph(struct site_table *t, size_t i, const struct graph *g,
 			ids = ni;
 			aids = len;
 		}
-		len = 0;
-		for (j = 0; j < vs->nlocations; j++) {
-			size_t li = view_location_index(v, vs->locations[j]);
+		for (k = 0; k < len; k++) {
+			uint32_t sid = node2site[nodes[k]];
 
-			for (k = 0; k < g->loc_nnodes[li]; k++) {
+			if (sid == NONE) {
 				struct site *s = node_site(t, g, node2site,
-							   g->loc_nodes[li][k], &key);
+							   nodes[k], &key);
 
 				if (!s)
 					goto oom;
-				ids[len++] = (uint32_t)s->index;
+				sid = (uint32_t)s->index;
 			}
+			ids[k] = sid;
 		}
-		st = stack_for(t, ids, len);
+		st = stack_for(t, ids, len, ids_hash(ids, len));
 		if (!st)
 			goto oom;
-		st->values[i] += w;
+		st->values[i] += sg->values[n];
 	}
 	free(ids);
 	free(node2site);
@@ -467,23 +477,205 @@ int sites_blame(struct site_table *t, size_t from, size_t to,
 	return 0;
 }
 
+void sites_graph_release(struct sites_graph *sg)
+{
+	if (sg->have_graph)
+		graph_release(&sg->graph);
+	if (sg->have_view)
+		profile_view_release(&sg->view);
+	free(sg->nodes);
+	free(sg->off);
+	free(sg->values);
+	free(sg->hashes);
+	memset(sg, 0, sizeof(*sg));
+}
+
+/* The distinct stacks of the view, in node ids: the samples are read
+ * here, on the preparing thread, so that adding only walks the stacks
+ * (a profile has far fewer distinct stacks than samples, or as many). */
+static int collect_stacks(struct sites_graph *sg)
+{
+	const struct profile_view *v = &sg->view;
+	const struct graph *g = &sg->graph;
+	int si = g->opts.sample_index;
+	uint32_t *slots = NULL;
+	size_t cap = 0, anodes = 0, nnodes = 0, astacks = 0, n, j, k;
+
+	sg->off = malloc(sizeof(*sg->off));
+	if (!sg->off)
+		return -1;
+	sg->off[0] = 0;
+	for (n = 0; n < v->nsamples; n++) {
+		const struct view_sample *vs = &v->samples[n];
+		int64_t w = vs->sample->values[si];
+		size_t len = 0, slot;
+		uint64_t h;
+
+		if (!w)
+			continue;
+		sg->total += w;
+		for (j = 0; j < vs->nlocations; j++)
+			len += g->loc_nnodes[view_location_index(v, vs->locations[j])];
+		if (nnodes + len > anodes) {
+			size_t a = anodes ? anodes * 2 : 65536;
+			uint32_t *nn;
+
+			while (a < nnodes + len)
+				a *= 2;
+			if (!(nn = realloc(sg->nodes, a * sizeof(*nn))))
+				goto oom;
+			sg->nodes = nn;
+			anodes = a;
+		}
+		len = 0;
+		for (j = 0; j < vs->nlocations; j++) {
+			size_t li = view_location_index(v, vs->locations[j]);
+
+			for (k = 0; k < g->loc_nnodes[li]; k++)
+				sg->nodes[nnodes + len++] = g->loc_nodes[li][k];
+		}
+		h = ids_hash(sg->nodes + nnodes, len);
+		if ((sg->nstacks + 1) * 2 > cap) {
+			size_t c = cap ? cap * 2 : 1024;
+			uint32_t *ns = malloc(c * sizeof(*ns));
+
+			if (!ns)
+				goto oom;
+			memset(ns, 0xff, c * sizeof(*ns));
+			for (k = 0; k < sg->nstacks; k++) {
+				slot = sg->hashes[k] & (c - 1);
+				while (ns[slot] != NONE)
+					slot = (slot + 1) & (c - 1);
+				ns[slot] = (uint32_t)k;
+			}
+			free(slots);
+			slots = ns;
+			cap = c;
+		}
+		slot = h & (cap - 1);
+		while (slots[slot] != NONE) {
+			size_t s = slots[slot];
+
+			if (sg->hashes[s] == h && sg->off[s + 1] - sg->off[s] == len &&
+			    (!len || !memcmp(sg->nodes + sg->off[s], sg->nodes + nnodes,
+					     len * sizeof(*sg->nodes))))
+				break;
+			slot = (slot + 1) & (cap - 1);
+		}
+		if (slots[slot] != NONE) {
+			sg->values[slots[slot]] += w;
+			continue;
+		}
+		if (sg->nstacks == astacks) {
+			size_t a = astacks ? astacks * 2 : 1024;
+			size_t *no = realloc(sg->off, (a + 1) * sizeof(*no));
+			int64_t *nv;
+			uint64_t *nh;
+
+			if (!no)
+				goto oom;
+			sg->off = no;
+			if (!(nv = realloc(sg->values, a * sizeof(*nv))))
+				goto oom;
+			sg->values = nv;
+			if (!(nh = realloc(sg->hashes, a * sizeof(*nh))))
+				goto oom;
+			sg->hashes = nh;
+			astacks = a;
+		}
+		if (sg->nstacks >= NONE)
+			goto oom;
+		slots[slot] = (uint32_t)sg->nstacks;
+		sg->values[sg->nstacks] = w;
+		sg->hashes[sg->nstacks] = h;
+		nnodes += len;
+		sg->off[++sg->nstacks] = nnodes;
+	}
+	free(slots);
+	return 0;
+oom:
+	free(slots);
+	return -1;
+}
+
+int sites_graph_prepare(struct sites_graph *sg, const struct profile *p,
+			const struct filter_options *fo,
+			const struct graph_options *go, struct ls_error *err)
+{
+	memset(sg, 0, sizeof(*sg));
+	if (filter_apply(&sg->view, p, fo, err) < 0)
+		return -1;
+	sg->have_view = true;
+	if (graph_build(&sg->graph, &sg->view, go, err) < 0)
+		return -1;
+	sg->have_graph = true;
+	if (collect_stacks(sg) < 0)
+		return ls_error_set(err, "out of memory");
+	return 0;
+}
+
 int sites_add_profile(struct site_table *t, size_t i, const struct profile *p,
 		      const struct filter_options *fo,
 		      const struct graph_options *go, struct ls_error *err)
 {
-	struct profile_view v;
-	struct graph g;
-	int rc;
+	struct sites_graph sg;
+	int rc = sites_graph_prepare(&sg, p, fo, go, err);
 
-	if (filter_apply(&v, p, fo, err) < 0)
-		return -1;
-	if (graph_build(&g, &v, go, err) < 0) {
-		profile_view_release(&v);
-		return -1;
+	if (rc == 0)
+		rc = sites_add_graph(t, i, &sg, err);
+	sites_graph_release(&sg);
+	return rc;
+}
+
+struct prepare_job {
+	struct sites_graph sg;
+	const struct profile *p;
+	const struct filter_options *fo;
+	struct graph_options go;
+	struct ls_error *err;
+	int rc;
+};
+
+static void prepare_one(void *arg, unsigned i)
+{
+	struct prepare_job *j = (struct prepare_job *)arg + i;
+
+	j->rc = sites_graph_prepare(&j->sg, j->p, j->fo, &j->go, j->err);
+}
+
+int sites_add_profiles(struct site_table *t, size_t first, size_t n,
+		       const struct profile *const *ps, const int *index,
+		       const struct filter_options *fo,
+		       const struct graph_options *go, struct ls_error *errs,
+		       size_t *failed)
+{
+	struct prepare_job jobs[WORKERS_MAX];
+	size_t batch = workers_count(), b, k;
+	int rc = 0;
+
+	for (b = 0; b < n && rc == 0; b += batch) {
+		size_t m = n - b < batch ? n - b : batch;
+
+		for (k = 0; k < m; k++) {
+			jobs[k].p = ps[b + k];
+			jobs[k].fo = fo;
+			jobs[k].go = *go;
+			jobs[k].go.sample_index = index[b + k];
+			jobs[k].err = &errs[b + k];
+		}
+		workers_run((unsigned)m, prepare_one, jobs);
+		for (k = 0; k < m; k++) {
+			if (rc == 0) {
+				rc = jobs[k].rc;
+				if (rc == 0)
+					rc = sites_add_graph(t, first + b + k, &jobs[k].sg,
+							     &errs[b + k]);
+				if (rc < 0)
+					*failed = b + k;
+			}
+			sites_graph_release(&jobs[k].sg);
+		}
 	}
-	rc = sites_add_graph(t, i, &g, err);
-	graph_release(&g);
-	profile_view_release(&v);
 	return rc;
 }
 

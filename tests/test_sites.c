@@ -146,6 +146,73 @@ static void test_sites__nodes_and_stacks(void **state)
 	profile_release(&p[1]);
 }
 
+/* Several profiles prepared at once, on several threads, make the same
+ * table as adding them one by one: same sites, stacks, order, values. */
+static void test_sites__profiles_as_one_by_one(void **state)
+{
+	enum { NP = 5 };
+	struct profile p[NP];
+	const struct profile *ps[NP];
+	int index[NP] = { 0, 0, 0, 0, 0 };
+	struct ls_error errs[NP];
+	struct graph_options go;
+	struct site_table a, b;
+	size_t i, k, failed = 0;
+
+	(void)state;
+	graph_options_init(&go);
+	go.node_fraction = 0;
+	for (i = 0; i < NP; i++) {
+		int f[6], l[6], j;
+
+		tb_init(&p[i], 1, "samples", "count");
+		for (j = 0; j < 6; j++) {
+			char name[16];
+
+			/* a different set of functions in each */
+			snprintf(name, sizeof(name), "main.f%d", (j + (int)i) % 8);
+			f[j] = tb_func(&p[i], name, "m.go");
+			l[j] = tb_loc(&p[i], -1, 0x10 * (uint64_t)(j + 1), 1, f[j], j + 1);
+		}
+		for (j = 0; j < 40; j++) {
+			int x = (j * 7 + (int)i) % 6, y = (j * 5 + 1) % 6;
+
+			tb_sample(&p[i], (int64_t[]){ j % 9 - 2 }, 3, l[x], l[y], l[0]);
+		}
+		ps[i] = &p[i];
+		ls_error_init(&errs[i], "p");
+	}
+	assert_int_equal(sites_init(&a, NP), 0);
+	assert_int_equal(sites_init(&b, NP), 0);
+	assert_int_equal(sites_add_profiles(&a, 0, NP, ps, index, NULL, &go, errs,
+					    &failed), 0);
+	for (i = 0; i < NP; i++)
+		assert_int_equal(sites_add_profile(&b, i, &p[i], NULL, &go, &err), 0);
+	assert_int_equal(a.n, b.n);
+	assert_int_equal(a.nstacks, b.nstacks);
+	for (i = 0; i < a.n; i++) {
+		assert_string_equal(a.list[i]->name, b.list[i]->name);
+		for (k = 0; k < NP; k++) {
+			assert_int_equal(a.list[i]->flat[k], b.list[i]->flat[k]);
+			assert_int_equal(a.list[i]->cum[k], b.list[i]->cum[k]);
+			assert_int_equal(a.list[i]->present[k], b.list[i]->present[k]);
+		}
+	}
+	for (i = 0; i < a.nstacks; i++) {
+		assert_int_equal(a.stacks[i]->n, b.stacks[i]->n);
+		assert_memory_equal(a.stacks[i]->ids, b.stacks[i]->ids,
+				    a.stacks[i]->n * sizeof(uint32_t));
+		for (k = 0; k < NP; k++)
+			assert_int_equal(a.stacks[i]->values[k], b.stacks[i]->values[k]);
+	}
+	for (k = 0; k < NP; k++)
+		assert_int_equal(a.totals[k], b.totals[k]);
+	sites_release(&a);
+	sites_release(&b);
+	for (i = 0; i < NP; i++)
+		profile_release(&p[i]);
+}
+
 static void test_sites__is_user(void **state)
 {
 	regex_t re;
@@ -167,8 +234,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sites__goroutine_forms_match),
 		cmocka_unit_test(test_sites__nodes_and_stacks),
+		cmocka_unit_test(test_sites__profiles_as_one_by_one),
 		cmocka_unit_test(test_sites__is_user),
 	};
 
+	/* more threads than the 2 cores a test may have */
+	setenv("LEAKSCOPE_THREADS", "3", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
