@@ -67,6 +67,8 @@ struct graph_options {
 	double node_fraction;	/* pprof's default 0.005 */
 	double edge_fraction;	/* pprof's default 0.001 */
 	long node_count;	/* 0: all */
+	unsigned threads;	/* to sum the samples on; 0 (the default):
+				 * workers_count(), or one for a small view */
 };
 
 /* pprof's defaults: index 0, functions, flat sort, 0.005, 0.001, all. */

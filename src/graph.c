@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "workers.h"
+
 #define NONE UINT32_MAX
 
 void graph_options_init(struct graph_options *o)
@@ -292,14 +294,16 @@ enum { NODE_KEPT = 1, NODE_MAY_INLINE = 2 };
 /* In a recorded stack: the node is its location's outermost line. */
 #define OUTER 0x80000000u
 
-/* What the walks over the samples read and write. Each location's nodes
- * are ids[off[li] .. off[li + 1]), innermost line first (the arrays
- * g->loc_nodes points into); the per-node arrays are dense and small, so
- * the walks touch a few cache lines per frame instead of a graph_node. */
-struct walk {
-	uint32_t *off;		/* p->nlocations + 1 */
-	uint32_t *ids;
-	unsigned char *flags;	/* per node: NODE_* */
+/* The first walk over a big view is split in parts, one per thread, of
+ * at least this many samples each. */
+#define PART_MIN_SAMPLES 32768
+
+/* What one thread of the first walk writes, for samples first .. last - 1
+ * of the view. The parts are joined in order: flat, cum and edge weights
+ * are sums, and the recorded stacks are read part after part, so the
+ * result is the same for any number of parts. */
+struct walk_part {
+	size_t first, last;
 	uint32_t *stamp;	/* per node: last sample that added to cum */
 	int64_t *flat, *cum;	/* per node */
 	struct edge_table et;
@@ -309,19 +313,45 @@ struct walk {
 	uint32_t *nodes, *end;
 	int64_t *wt;
 	size_t nnodes, nodes_cap, nstacks;
+	int rc;
 };
+
+/* What the walks over the samples read and write. Each location's nodes
+ * are ids[off[li] .. off[li + 1]), innermost line first (the arrays
+ * g->loc_nodes points into); the per-node arrays are dense and small, so
+ * the walks touch a few cache lines per frame instead of a graph_node.
+ * Once the parts are joined, part 0's per-node arrays hold the sums and
+ * its edge table the edges. */
+struct walk {
+	uint32_t *off;		/* p->nlocations + 1 */
+	uint32_t *ids;
+	unsigned char *flags;	/* per node: NODE_* */
+	struct walk_part parts[WORKERS_MAX];
+	unsigned nparts;
+	/* for the threads */
+	const struct graph *g;
+	bool want_edges, want_stacks;
+};
+
+static void part_release(struct walk_part *p)
+{
+	free(p->stamp);
+	free(p->flat);
+	free(p->cum);
+	free(p->et.slots);
+	free(p->nodes);
+	free(p->end);
+	free(p->wt);
+}
 
 static void walk_release(struct walk *w)
 {
+	unsigned i;
+
 	free(w->off);
 	free(w->flags);
-	free(w->stamp);
-	free(w->flat);
-	free(w->cum);
-	free(w->et.slots);
-	free(w->nodes);
-	free(w->end);
-	free(w->wt);
+	for (i = 0; i < WORKERS_MAX; i++)
+		part_release(&w->parts[i]);
 }
 
 static int make_nodes(struct graph *g, struct walk *w, struct ls_error *err)
@@ -418,10 +448,7 @@ static int make_nodes(struct graph *g, struct walk *w, struct ls_error *err)
 	}
 	w->off[p->nlocations] = (uint32_t)total;
 	w->flags = calloc(g->nnodes + 1, sizeof(*w->flags));
-	w->stamp = calloc(g->nnodes + 1, sizeof(*w->stamp));
-	w->flat = calloc(g->nnodes + 1, sizeof(*w->flat));
-	w->cum = calloc(g->nnodes + 1, sizeof(*w->cum));
-	if (!w->flags || !w->stamp || !w->flat || !w->cum)
+	if (!w->flags)
 		goto oom;
 	/* a node on a location's inner line can be the end of an inline
 	 * edge; one that never is can only be marked "" */
@@ -459,7 +486,7 @@ static int add_edge(struct edge_table *et, uint32_t parent, uint32_t n,
 }
 
 /* Appends node n (with OUTER when outer) to the stack being recorded. */
-static int record(struct walk *w, uint32_t n, bool outer)
+static int record(struct walk_part *w, uint32_t n, bool outer)
 {
 	if (w->nnodes == w->nodes_cap) {
 		size_t cap = w->nodes_cap ? w->nodes_cap * 2 : 65536;
@@ -474,10 +501,10 @@ static int record(struct walk *w, uint32_t n, bool outer)
 	return 0;
 }
 
-/* pprof's graph.newGraph over every node of the view: flat and cum of
- * every node and, when want_edges, the edges that end in a node that may
- * be inline (only those can change an inline mark). When want_stacks,
- * records each stack for link_kept().
+/* pprof's graph.newGraph over the samples of part w of the view: flat
+ * and cum of every node and, when want_edges, the edges that end in a
+ * node that may be inline (only those can change an inline mark). When
+ * want_stacks, records each stack for link_kept().
  *
  * Restricted to the nodes kept by nodefraction or nodecount, newGraph
  * gives a kept node the same flat and cum as here: cum counts the
@@ -486,22 +513,28 @@ static int record(struct walk *w, uint32_t n, bool outer)
  * summed again over the kept nodes by link_kept(), from the recorded
  * stacks: reading them again from the profile, scattered in memory,
  * cost as much as this walk. */
-static int sum_samples(const struct graph *g, struct walk *w, bool want_edges,
-		       bool want_stacks)
+static int sum_samples(const struct walk *wk, struct walk_part *w)
 {
+	const struct graph *g = wk->g;
 	const struct profile_view *v = g->view;
 	const struct location *base = v->profile->locations;
+	bool want_edges = wk->want_edges, want_stacks = wk->want_stacks;
 	int si = g->opts.sample_index;
 	uint32_t stamp = 0;
 	size_t i, j;
 
+	w->stamp = calloc(g->nnodes + 1, sizeof(*w->stamp));
+	w->flat = calloc(g->nnodes + 1, sizeof(*w->flat));
+	w->cum = calloc(g->nnodes + 1, sizeof(*w->cum));
+	if (!w->stamp || !w->flat || !w->cum)
+		return -1;
 	if (want_stacks) {
-		w->end = malloc((v->nsamples + 1) * sizeof(*w->end));
-		w->wt = malloc((v->nsamples + 1) * sizeof(*w->wt));
+		w->end = malloc((w->last - w->first + 1) * sizeof(*w->end));
+		w->wt = malloc((w->last - w->first + 1) * sizeof(*w->wt));
 		if (!w->end || !w->wt)
 			return -1;
 	}
-	for (i = 0; i < v->nsamples; i++) {
+	for (i = w->first; i < w->last; i++) {
 		const struct view_sample *s = &v->samples[i];
 		int64_t wt = s->sample->values[si];
 		uint32_t parent = NONE;
@@ -511,17 +544,17 @@ static int sum_samples(const struct graph *g, struct walk *w, bool want_edges,
 		stamp++;
 		for (j = s->nlocations; j-- > 0; ) {
 			size_t li = (size_t)(s->locations[j] - base);
-			uint32_t first = w->off[li], last = w->off[li + 1], k;
+			uint32_t first = wk->off[li], last = wk->off[li + 1], k;
 
 			for (k = last; k-- > first; ) {
-				uint32_t n = w->ids[k];
+				uint32_t n = wk->ids[k];
 
 				if (w->stamp[n] != stamp) {
 					w->stamp[n] = stamp;
 					w->cum[n] += wt;
 				}
 				if (want_edges && parent != NONE && n != parent &&
-				    (w->flags[n] & NODE_MAY_INLINE) &&
+				    (wk->flags[n] & NODE_MAY_INLINE) &&
 				    add_edge(&w->et, parent, n, stamp, wt,
 					     k == last - 1) < 0)
 					return -1;
@@ -542,30 +575,96 @@ static int sum_samples(const struct graph *g, struct walk *w, bool want_edges,
 	return 0;
 }
 
+static void sum_part(void *arg, unsigned i)
+{
+	struct walk *w = arg;
+
+	w->parts[i].rc = sum_samples(w, &w->parts[i]);
+}
+
+/* The first walk, in parts on as many threads (g->opts.threads, else
+ * workers_count() but one for a small view), joined into part 0. */
+static int sum_all(const struct graph *g, struct walk *w, bool want_edges,
+		   bool want_stacks)
+{
+	size_t ns = g->view->nsamples, i;
+	unsigned n = g->opts.threads, k;
+
+	if (!n) {
+		n = workers_count();
+		if (ns / PART_MIN_SAMPLES < n)
+			n = (unsigned)(ns / PART_MIN_SAMPLES);
+	}
+	if (n > WORKERS_MAX)
+		n = WORKERS_MAX;
+	if (n > ns)
+		n = (unsigned)ns;
+	if (n < 1)
+		n = 1;
+	w->g = g;
+	w->want_edges = want_edges;
+	w->want_stacks = want_stacks;
+	w->nparts = n;
+	for (k = 0; k < n; k++) {
+		w->parts[k].first = ns * k / n;
+		w->parts[k].last = ns * (k + 1) / n;
+	}
+	workers_run(n, sum_part, w);
+	for (k = 0; k < n; k++)
+		if (w->parts[k].rc < 0)
+			return -1;
+	for (k = 1; k < n; k++) {
+		struct walk_part *p = &w->parts[k], *p0 = &w->parts[0];
+
+		for (i = 0; i < g->nnodes; i++) {
+			p0->flat[i] += p->flat[i];
+			p0->cum[i] += p->cum[i];
+		}
+		for (i = 0; i < p->et.cap; i++) {
+			const struct edge *e = &p->et.slots[i];
+			struct edge *to;
+
+			if (e->src == NONE)
+				continue;
+			if (!(to = edge_get(&p0->et, e->src, e->dst)))
+				return -1;
+			to->weight += e->weight;
+			to->is_inline &= e->is_inline;
+		}
+	}
+	return 0;
+}
+
 /* The edges of newGraph with only the kept nodes (KeptNodes): each
- * recorded stack with its other nodes left out, again only the edges
- * that end in a node that may be inline. */
+ * recorded stack, part after part, with its other nodes left out, again
+ * only the edges that end in a node that may be inline. */
 static int link_kept(struct walk *w)
 {
+	struct edge_table *et = &w->parts[0].et;
 	uint32_t stamp = 0;
-	size_t i, k = 0;
+	unsigned p;
+	size_t i, k;
 
-	for (i = 0; i < w->nstacks; i++) {
-		uint32_t parent = NONE;
+	for (p = 0; p < w->nparts; p++) {
+		const struct walk_part *wp = &w->parts[p];
 
-		stamp++;
-		for (; k < w->end[i]; k++) {
-			uint32_t n = w->nodes[k] & ~OUTER;
-			unsigned char f = w->flags[n];
+		for (i = 0, k = 0; i < wp->nstacks; i++) {
+			uint32_t parent = NONE;
 
-			if (!(f & NODE_KEPT))
-				continue;
-			if (parent != NONE && n != parent &&
-			    (f & NODE_MAY_INLINE) &&
-			    add_edge(&w->et, parent, n, stamp, w->wt[i],
-				     w->nodes[k] & OUTER) < 0)
-				return -1;
-			parent = n;
+			stamp++;
+			for (; k < wp->end[i]; k++) {
+				uint32_t n = wp->nodes[k] & ~OUTER;
+				unsigned char f = w->flags[n];
+
+				if (!(f & NODE_KEPT))
+					continue;
+				if (parent != NONE && n != parent &&
+				    (f & NODE_MAY_INLINE) &&
+				    add_edge(et, parent, n, stamp, wp->wt[i],
+					     wp->nodes[k] & OUTER) < 0)
+					return -1;
+				parent = n;
+			}
 		}
 	}
 	return 0;
@@ -710,11 +809,11 @@ int graph_build(struct graph *g, const struct profile_view *v,
 	if (make_nodes(g, &w, err) < 0)
 		goto fail;
 	g->rows = arena_alloc(&g->arena, (g->nnodes + 1) * sizeof(*g->rows));
-	if (!g->rows || sum_samples(g, &w, keep_all, !keep_all) < 0)
+	if (!g->rows || sum_all(g, &w, keep_all, !keep_all) < 0)
 		goto oom;
 	for (i = 0; i < g->nnodes; i++) {
-		g->nodes[i].flat = w.flat[i];
-		g->nodes[i].cum = w.cum[i];
+		g->nodes[i].flat = w.parts[0].flat[i];
+		g->nodes[i].cum = w.parts[0].cum[i];
 	}
 	g->nrows = collect(g, &w, false);
 
@@ -751,8 +850,8 @@ int graph_build(struct graph *g, const struct profile_view *v,
 		goto oom;
 
 	/* final TrimLowFrequencyEdges, then the inline marks (TextItems) */
-	for (i = 0; i < w.et.cap; i++) {
-		const struct edge *e = &w.et.slots[i];
+	for (i = 0; i < w.parts[0].et.cap; i++) {
+		const struct edge *e = &w.parts[0].et.slots[i];
 
 		if (e->src == NONE || abs64(e->weight) < edge_cutoff)
 			continue;

@@ -661,6 +661,9 @@ int sites_add_profiles(struct site_table *t, size_t first, size_t n,
 			jobs[k].fo = fo;
 			jobs[k].go = *go;
 			jobs[k].go.sample_index = index[b + k];
+			/* the threads are taken: one each */
+			if (m > 1)
+				jobs[k].go.threads = 1;
 			jobs[k].err = &errs[b + k];
 		}
 		workers_run((unsigned)m, prepare_one, jobs);

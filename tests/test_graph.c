@@ -361,6 +361,67 @@ static void test_graph__inline_after_cut(void **state)
 	profile_release(&p);
 }
 
+/* The samples summed in parts, on several threads, give the same graph
+ * as on one: rows, values and inline marks, with and without cuts. */
+static void test_graph__threads_same_result(void **state)
+{
+	static const unsigned threads[] = { 2, 3, 7 };
+	struct profile p;
+	struct profile_view v;
+	struct graph one, many;
+	struct graph_options o;
+	struct ls_error err;
+	int f[5], l[6], j, opt;
+	size_t i, t;
+
+	(void)state;
+	tb_init(&p, 1, "samples", "count");
+	for (j = 0; j < 5; j++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "f%d", j);
+		f[j] = tb_func(&p, name, "");
+	}
+	for (j = 0; j < 5; j++)
+		l[j] = tb_loc(&p, -1, (uint64_t)j + 1, 1, f[j], 1);
+	l[5] = tb_loc(&p, -1, 6, 2, f[4], 1, f[1], 2);	/* f4 inlined into f1 */
+	for (j = 0; j < 40; j++)
+		tb_sample(&p, (int64_t[]){ j % 7 - 1 + (j % 3) * 50 }, 3,
+			  l[(j * 3) % 6], l[(j + 2) % 5], l[0]);
+	ls_error_init(&err, NULL);
+	assert_int_equal(filter_apply(&v, &p, NULL, &err), 0);
+	for (opt = 0; opt < 4; opt++) {
+		graph_options_init(&o);
+		o.node_fraction = opt == 1 ? 0.05 : 0;
+		o.edge_fraction = opt == 3 ? 0.01 : 0;
+		o.node_count = opt == 2 ? 3 : 0;
+		o.cum_sort = opt == 3;
+		o.threads = 1;
+		assert_int_equal(graph_build(&one, &v, &o, &err), 0);
+		for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+			o.threads = threads[t];
+			assert_int_equal(graph_build(&many, &v, &o, &err), 0);
+			assert_int_equal(many.nnodes, one.nnodes);
+			assert_int_equal(many.nrows, one.nrows);
+			assert_int_equal(many.orig_count, one.orig_count);
+			assert_int_equal(many.flat_sum, one.flat_sum);
+			for (i = 0; i < one.nrows; i++)
+				assert_int_equal(many.rows[i], one.rows[i]);
+			for (i = 0; i < one.nnodes; i++) {
+				assert_int_equal(many.nodes[i].flat, one.nodes[i].flat);
+				assert_int_equal(many.nodes[i].cum, one.nodes[i].cum);
+				assert_int_equal(many.nodes[i].inline_in, one.nodes[i].inline_in);
+				assert_int_equal(many.nodes[i].noinline_in,
+						 one.nodes[i].noinline_in);
+			}
+			graph_release(&many);
+		}
+		graph_release(&one);
+	}
+	profile_view_release(&v);
+	profile_release(&p);
+}
+
 static void test_graph__clean_path(void **state)
 {
 	static const char *const cases[][2] = {
@@ -413,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_graph__sort_ties_by_name),
 		cmocka_unit_test(test_graph__partial_inline),
 		cmocka_unit_test(test_graph__inline_after_cut),
+		cmocka_unit_test(test_graph__threads_same_result),
 		cmocka_unit_test(test_graph__clean_path),
 	};
 
