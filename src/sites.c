@@ -193,6 +193,26 @@ static struct site_stack *stack_for(struct site_table *t, const uint32_t *ids,
 	return s;
 }
 
+/* Appends v in base 16 or 10, as printf's PRIx64 or PRIu64. */
+static int add_u64(struct strbuf *sb, uint64_t v, unsigned base)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	return strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* Appends v as printf's PRId64. */
+static int add_i64(struct strbuf *sb, int64_t v)
+{
+	if (v < 0 && strbuf_addch(sb, '-') < 0)
+		return -1;
+	return add_u64(sb, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, 10);
+}
+
 static struct site *node_site(struct site_table *t, const struct graph *g,
 			      uint32_t *node2site, uint32_t n, struct strbuf *key)
 {
@@ -202,11 +222,15 @@ static struct site *node_site(struct site_table *t, const struct graph *g,
 
 	if (node2site[n] != NONE)
 		return t->list[node2site[n]];
+	/* "name\x1ffile\x1fobjfile\x1faddress (hex)\x1fstart_line\x1fline",
+	 * without printf's cost */
 	strbuf_reset(key);
-	if (strbuf_addf(key, "%s\x1f%s\x1f%s\x1f%" PRIx64 "\x1f%" PRId64 "\x1f%" PRId64,
-			node->info.name, node->info.file, node->info.objfile,
-			node->info.address, node->info.start_line,
-			node->info.line) < 0)
+	if (strbuf_addstr(key, node->info.name) < 0 || strbuf_addch(key, 0x1f) < 0 ||
+	    strbuf_addstr(key, node->info.file) < 0 || strbuf_addch(key, 0x1f) < 0 ||
+	    strbuf_addstr(key, node->info.objfile) < 0 || strbuf_addch(key, 0x1f) < 0 ||
+	    add_u64(key, node->info.address, 16) < 0 || strbuf_addch(key, 0x1f) < 0 ||
+	    add_i64(key, node->info.start_line) < 0 || strbuf_addch(key, 0x1f) < 0 ||
+	    add_i64(key, node->info.line) < 0)
 		return NULL;
 	s = site_for(t, key->buf, key->len, &created);
 	if (!s)

@@ -213,6 +213,44 @@ static void test_sites__profiles_as_one_by_one(void **state)
 		profile_release(&p[i]);
 }
 
+/* A node's key spells out its address and lines: nodes that differ only
+ * in digit order or sign are different sites, equal ones one site. */
+static void test_sites__node_keys(void **state)
+{
+	static const struct { uint64_t addr; int64_t line; } nodes[] = {
+		{ 0x12, 12 }, { 0x21, 21 }, { 0x12, -12 }, { 0x21, 12 },
+		{ 0x12, 12 },
+	};
+	enum { NN = sizeof(nodes) / sizeof(nodes[0]) };
+	struct profile p[NN];
+	struct graph_options go;
+	struct site_table t;
+	size_t i;
+
+	(void)state;
+	graph_options_init(&go);
+	go.node_fraction = 0;
+	go.granularity = GRAPH_ADDRESSES;
+	assert_int_equal(sites_init(&t, NN), 0);
+	for (i = 0; i < NN; i++) {
+		int f, l;
+
+		tb_init(&p[i], 1, "samples", "count");
+		f = tb_func(&p[i], "main.f", "f.go");
+		l = tb_loc(&p[i], -1, nodes[i].addr, 1, f, (int)nodes[i].line);
+		tb_sample(&p[i], (int64_t[]){ 1 }, 1, l);
+		assert_int_equal(sites_add_profile(&t, i, &p[i], NULL, &go, &err), 0);
+	}
+	/* the last is the first again */
+	assert_int_equal(t.n, NN - 1);
+	assert_true(t.list[0]->present[4]);
+	for (i = 1; i < NN - 1; i++)
+		assert_false(t.list[i]->present[4]);
+	sites_release(&t);
+	for (i = 0; i < NN; i++)
+		profile_release(&p[i]);
+}
+
 static void test_sites__is_user(void **state)
 {
 	regex_t re;
@@ -235,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_sites__goroutine_forms_match),
 		cmocka_unit_test(test_sites__nodes_and_stacks),
 		cmocka_unit_test(test_sites__profiles_as_one_by_one),
+		cmocka_unit_test(test_sites__node_keys),
 		cmocka_unit_test(test_sites__is_user),
 	};
 
