@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "diff.h"
 #include "error.h"
 
 #define EXIT_OK 0
@@ -108,6 +109,47 @@ struct cli_common {
 	const char *output;	/* -o FILE; NULL: stdout */
 	uint64_t max_input;	/* --max-input-size; the command's default */
 };
+
+/* The options diff, trend and report share:
+ *   --user=RE                 the service's own functions (dump_func_is_user)
+ *   -n N, --nodecount=N       rows to show, 0 for all (count_name says how
+ *                             the command's messages call it)
+ *   --fail-on-growth=AMOUNT   exit 3 on growth over AMOUNT (diff, trend)
+ *   -q, --quiet               print nothing (diff, trend)
+ * Put CLI_USER_NODECOUNT_OPTIONS, and for diff and trend also
+ * CLI_FAIL_OPTIONS, in the getopt_long table, "n:" (and "q") in the short
+ * options, and give every option the command's own switch does not handle
+ * to cli_growth_option() before cli_common_option(). The regex is the
+ * struct's own: cli_growth_release() frees it. */
+#define CLI_OPT_USER 0x4d4c
+#define CLI_OPT_FAIL 0x4d4d
+#define CLI_USER_NODECOUNT_OPTIONS \
+	{ "user", required_argument, NULL, CLI_OPT_USER }, \
+	{ "nodecount", required_argument, NULL, 'n' }
+#define CLI_FAIL_OPTIONS \
+	{ "fail-on-growth", required_argument, NULL, CLI_OPT_FAIL }, \
+	{ "quiet", no_argument, NULL, 'q' }
+
+struct cli_growth {
+	const char *count_name;	/* "--nodecount" or "-n" */
+	regex_t user;
+	bool have_user;
+	size_t limit;		/* -n; 0 (all rows) unless given */
+	struct growth_limit fail;	/* --fail-on-growth; .set when given */
+	bool quiet;
+};
+
+void cli_growth_init(struct cli_growth *g, const char *count_name);
+
+/* Handles c with its value arg when it is one of the options above: 1,
+ * or -1 after printing a usage error; 0 when c is none of them. */
+int cli_growth_option(struct cli_growth *g, const char *usage, int c,
+		      const char *arg);
+
+/* --user's regex, or NULL when it was not given. */
+const regex_t *cli_growth_user(const struct cli_growth *g);
+
+void cli_growth_release(struct cli_growth *g);
 
 /* Handles option c (getopt_long's return, optarg its value) when it is
  * one of the shared options above, else reports it as getopt's error

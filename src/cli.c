@@ -277,6 +277,54 @@ int cli_common_option(struct cli_common *cc, int c, char **argv)
 	}
 }
 
+void cli_growth_init(struct cli_growth *g, const char *count_name)
+{
+	memset(g, 0, sizeof(*g));
+	g->count_name = count_name;
+}
+
+int cli_growth_option(struct cli_growth *g, const char *usage, int c,
+		      const char *arg)
+{
+	long count;
+
+	switch (c) {
+	case CLI_OPT_USER:
+		if (cli_parse_regex(usage, "--user", arg, 0, &g->user,
+				    &g->have_user))
+			return -1;
+		return 1;
+	case 'n':
+		if (cli_parse_count(usage, g->count_name, arg, &count))
+			return -1;
+		g->limit = (size_t)count;
+		return 1;
+	case CLI_OPT_FAIL:
+		if (growth_limit_parse(&g->fail, arg) < 0) {
+			cli_usage_error(usage, "--fail-on-growth: '%s' is not an amount such as 10MB, 100 or 25%%", arg);
+			return -1;
+		}
+		return 1;
+	case 'q':
+		g->quiet = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+const regex_t *cli_growth_user(const struct cli_growth *g)
+{
+	return g->have_user ? &g->user : NULL;
+}
+
+void cli_growth_release(struct cli_growth *g)
+{
+	if (g->have_user)
+		regfree(&g->user);
+	g->have_user = false;
+}
+
 bool cli_color_enabled(const struct cli_common *cc)
 {
 	const char *no = getenv("NO_COLOR");

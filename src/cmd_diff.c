@@ -44,7 +44,7 @@ static const char usage[] =
 
 enum {
 	OPT_SAMPLE_INDEX = 256, OPT_GRANULARITY, OPT_FOCUS, OPT_IGNORE,
-	OPT_HIDE, OPT_SHOW, OPT_NORMALIZE, OPT_SORT, OPT_USER, OPT_FAIL,
+	OPT_HIDE, OPT_SHOW, OPT_NORMALIZE, OPT_SORT,
 };
 
 static const struct option longopts[] = {
@@ -56,10 +56,8 @@ static const struct option longopts[] = {
 	{ "show", required_argument, NULL, OPT_SHOW },
 	{ "normalize", no_argument, NULL, OPT_NORMALIZE },
 	{ "sort", required_argument, NULL, OPT_SORT },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "nodecount", required_argument, NULL, 'n' },
-	{ "fail-on-growth", required_argument, NULL, OPT_FAIL },
-	{ "quiet", no_argument, NULL, 'q' },
+	CLI_USER_NODECOUNT_OPTIONS,
+	CLI_FAIL_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	CLI_FORMAT_OPTION,
 	CLI_COLOR_OPTION,
@@ -136,10 +134,10 @@ int cmd_diff(int argc, char **argv)
 	const struct diff_sort_key *sort = diff_sort_key_find("delta");
 	struct graph_options gopt;
 	struct filter_options fopt;
-	struct growth_limit limit = { false, false, false, 0 };
+	struct cli_growth gr;
 	const char *index_name = NULL;
 	struct snapshot snaps[2];
-	bool loaded[2] = { false, false }, have_user = false, quiet = false;
+	bool loaded[2] = { false, false };
 	bool normalize = false, have_sites = false, have_diff = false;
 	struct site_table sites;
 	struct diff diff;
@@ -152,9 +150,7 @@ int cmd_diff(int argc, char **argv)
 				 CLI_COLOR_AUTO, NULL, 0 };
 	struct cli_output out;
 	struct ls_error err;
-	regex_t user;
-	int c, rc = EXIT_USAGE, g, i;
-	long count;
+	int c, handled, rc = EXIT_USAGE, g, i;
 	size_t k;
 
 	graph_options_init(&gopt);
@@ -163,6 +159,7 @@ int cmd_diff(int argc, char **argv)
 	filter_options_init(&fopt);
 	fopt.prune = true;
 	memset(&meta, 0, sizeof(meta));
+	cli_growth_init(&gr, "--nodecount");
 	ls_error_init(&err, NULL);
 	optind = 1;
 	opterr = 0;
@@ -197,26 +194,9 @@ int cmd_diff(int argc, char **argv)
 				goto done;
 			}
 			break;
-		case OPT_USER:
-			if (cli_parse_regex(usage, "--user", optarg, 0, &user, &have_user))
-				goto done;
-			break;
-		case 'n':
-			if (cli_parse_count(usage, "--nodecount", optarg, &count))
-				goto done;
-			meta.limit = (size_t)count;
-			break;
-		case OPT_FAIL:
-			if (growth_limit_parse(&limit, optarg) < 0) {
-				cli_usage_error(usage, "--fail-on-growth: '%s' is not an amount such as 10MB, 100 or 25%%", optarg);
-				goto done;
-			}
-			break;
-		case 'q':
-			quiet = true;
-			break;
 		default:
-			if (cli_common_option(&cc, c, argv))
+			if ((handled = cli_growth_option(&gr, usage, c, optarg)) < 0 ||
+			    (handled == 0 && cli_common_option(&cc, c, argv)))
 				goto done;
 			break;
 		}
@@ -232,7 +212,8 @@ int cmd_diff(int argc, char **argv)
 	rc = EXIT_DATA;
 	meta.color = cli_color_enabled(&cc);
 	memset(&gfilter, 0, sizeof(gfilter));
-	gfilter.user = have_user ? &user : NULL;
+	gfilter.user = cli_growth_user(&gr);
+	meta.limit = gr.limit;
 	gfilter.focus = fopt.focus;
 	gfilter.ignore = fopt.ignore;
 	for (i = 0; i < 2; i++) {
@@ -295,13 +276,13 @@ int cmd_diff(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!growth_limit_fits(&limit, meta.sample_type.unit)) {
+	if (!growth_limit_fits(&gr.fail, meta.sample_type.unit)) {
 		rc = cli_usage_error(usage, "--fail-on-growth: a size in bytes does not apply to %s (%s)",
 				     meta.sample_type.type, meta.sample_type.unit);
 		goto done;
 	}
 	ls_error_init(&err, NULL);
-	if (sites_blame(&sites, 0, 1, have_user ? &user : NULL, &err) < 0 ||
+	if (sites_blame(&sites, 0, 1, cli_growth_user(&gr), &err) < 0 ||
 	    diff_compute(&diff, &sites, diff_method_find(sort->method),
 			 snaps[0].has_ids && snaps[1].has_ids, &err) < 0) {
 		cli_report(&err);
@@ -310,7 +291,7 @@ int cmd_diff(int argc, char **argv)
 	have_diff = true;
 	diff_sort(&diff, sort);
 
-	if (!quiet) {
+	if (!gr.quiet) {
 		if (cli_output_open(&out, cc.output) != EXIT_OK)
 			goto done;
 		switch (cc.format) {
@@ -328,11 +309,11 @@ int cmd_diff(int argc, char **argv)
 			goto done;
 	}
 	rc = EXIT_OK;
-	if (limit.set) {
-		bool over = growth_limit_exceeded(&limit, diff.base_total, diff.new_total);
+	if (gr.fail.set) {
+		bool over = growth_limit_exceeded(&gr.fail, diff.base_total, diff.new_total);
 
-		for (k = 0; !limit.percent && k < diff.nrows && !over; k++)
-			over = growth_limit_exceeded(&limit, diff.rows[k].base,
+		for (k = 0; !gr.fail.percent && k < diff.nrows && !over; k++)
+			over = growth_limit_exceeded(&gr.fail, diff.rows[k].base,
 						     diff.rows[k].new_);
 		if (over)
 			rc = EXIT_GROWTH;
@@ -345,8 +326,7 @@ done:
 	for (i = 0; i < 2; i++)
 		if (loaded[i])
 			snapshot_release(&snaps[i]);
-	if (have_user)
-		regfree(&user);
+	cli_growth_release(&gr);
 	filter_options_release(&fopt);
 	return rc;
 }

@@ -31,12 +31,11 @@ static const char usage[] =
 	"that shows its detail; then the top of the last mutex and block\n"
 	"profiles.\n";
 
-enum { OPT_ORDER = 256, OPT_USER };
+enum { OPT_ORDER = 256 };
 
 static const struct option longopts[] = {
 	{ "order", required_argument, NULL, OPT_ORDER },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "nodecount", required_argument, NULL, 'n' },
+	CLI_USER_NODECOUNT_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	CLI_FORMAT_OPTION,
 	CLI_COLOR_OPTION,
@@ -57,11 +56,12 @@ int cmd_report(int argc, char **argv)
 	struct cli_common cc = { usage, CLI_FMT(CLI_FORMAT_TEXT) |
 		CLI_FMT(CLI_FORMAT_JSON), CLI_FORMAT_TEXT,
 				 CLI_COLOR_AUTO, NULL, 0 };
-	regex_t user;
-	bool have_user = false, have_report = false;
-	int c, rc = EXIT_USAGE;
-	long count;
+	struct cli_growth gr;
+	bool have_report = false;
+	int c, handled, rc = EXIT_USAGE;
 
+	cli_growth_init(&gr, "-n");
+	gr.limit = jo.limit;
 	snapshot_set_init(&set);
 	ls_error_init(&err, NULL);
 	optind = 1;
@@ -84,17 +84,9 @@ int cmd_report(int argc, char **argv)
 			}
 			jo.order = optarg;
 			break;
-		case OPT_USER:
-			if (cli_parse_regex(usage, "--user", optarg, 0, &user, &have_user))
-				goto done;
-			break;
-		case 'n':
-			if (cli_parse_count(usage, "-n", optarg, &count))
-				goto done;
-			jo.limit = (size_t)count;
-			break;
 		default:
-			if (cli_common_option(&cc, c, argv))
+			if ((handled = cli_growth_option(&gr, usage, c, optarg)) < 0 ||
+			    (handled == 0 && cli_common_option(&cc, c, argv)))
 				goto done;
 			break;
 		}
@@ -104,7 +96,8 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	}
 	rc = EXIT_DATA;
-	jo.user = have_user ? &user : NULL;
+	jo.user = cli_growth_user(&gr);
+	jo.limit = gr.limit;
 	memset(&gfilter, 0, sizeof(gfilter));
 	gfilter.user = jo.user;
 	set.max_input = cc.max_input;
@@ -133,7 +126,6 @@ done:
 	if (have_report)
 		joint_release(&report);
 	snapshot_set_release(&set);
-	if (have_user)
-		regfree(&user);
+	cli_growth_release(&gr);
 	return rc;
 }

@@ -42,7 +42,7 @@ static const char usage[] =
 
 enum {
 	OPT_KIND = 256, OPT_ORDER, OPT_SAMPLE_INDEX, OPT_CUM, OPT_GRANULARITY,
-	OPT_FOCUS, OPT_IGNORE, OPT_HIDE, OPT_SHOW, OPT_USER, OPT_FAIL,
+	OPT_FOCUS, OPT_IGNORE, OPT_HIDE, OPT_SHOW,
 };
 
 static const struct option longopts[] = {
@@ -55,10 +55,8 @@ static const struct option longopts[] = {
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "hide", required_argument, NULL, OPT_HIDE },
 	{ "show", required_argument, NULL, OPT_SHOW },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "nodecount", required_argument, NULL, 'n' },
-	{ "fail-on-growth", required_argument, NULL, OPT_FAIL },
-	{ "quiet", no_argument, NULL, 'q' },
+	CLI_USER_NODECOUNT_OPTIONS,
+	CLI_FAIL_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	CLI_FORMAT_OPTION,
 	CLI_COLOR_OPTION,
@@ -71,7 +69,7 @@ int cmd_trend(int argc, char **argv)
 {
 	struct graph_options gopt;
 	struct filter_options fopt;
-	struct growth_limit limit = { false, false, false, 0 };
+	struct cli_growth gr;
 	const char *index_name = NULL, *type = NULL;
 	enum snapshot_order order = SNAP_ORDER_GIVEN;
 	struct snapshot_set set;
@@ -90,12 +88,10 @@ int cmd_trend(int argc, char **argv)
 	struct cli_common cc = { usage, CLI_FMT(CLI_FORMAT_TEXT) |
 		CLI_FMT(CLI_FORMAT_JSON), CLI_FORMAT_TEXT,
 				 CLI_COLOR_AUTO, NULL, 0 };
-	regex_t user;
-	bool have_user = false, quiet = false, cum = false;
+	bool cum = false;
 	bool have_sites = false, have_trend = false;
-	int c, rc = EXIT_USAGE, g, kind = -1;
+	int c, handled, rc = EXIT_USAGE, g, kind = -1;
 	size_t n = 0, i;
-	long count;
 
 	graph_options_init(&gopt);
 	gopt.node_fraction = 0;
@@ -104,6 +100,7 @@ int cmd_trend(int argc, char **argv)
 	fopt.prune = true;
 	snapshot_set_init(&set);
 	memset(&meta, 0, sizeof(meta));
+	cli_growth_init(&gr, "--nodecount");
 	ls_error_init(&err, NULL);
 	optind = 1;
 	opterr = 0;
@@ -150,26 +147,9 @@ int cmd_trend(int argc, char **argv)
 		case OPT_IGNORE: name = "ignore"; re = &fopt.ignore; break;
 		case OPT_HIDE: name = "hide"; re = &fopt.hide; break;
 		case OPT_SHOW: name = "show"; re = &fopt.show; break;
-		case OPT_USER:
-			if (cli_parse_regex(usage, "--user", optarg, 0, &user, &have_user))
-				goto done;
-			break;
-		case 'n':
-			if (cli_parse_count(usage, "--nodecount", optarg, &count))
-				goto done;
-			meta.limit = (size_t)count;
-			break;
-		case OPT_FAIL:
-			if (growth_limit_parse(&limit, optarg) < 0) {
-				cli_usage_error(usage, "--fail-on-growth: '%s' is not an amount such as 10MB, 100 or 25%%", optarg);
-				goto done;
-			}
-			break;
-		case 'q':
-			quiet = true;
-			break;
 		default:
-			if (cli_common_option(&cc, c, argv))
+			if ((handled = cli_growth_option(&gr, usage, c, optarg)) < 0 ||
+			    (handled == 0 && cli_common_option(&cc, c, argv)))
 				goto done;
 			break;
 		}
@@ -183,7 +163,8 @@ int cmd_trend(int argc, char **argv)
 
 	rc = EXIT_DATA;
 	memset(&gfilter, 0, sizeof(gfilter));
-	gfilter.user = have_user ? &user : NULL;
+	gfilter.user = cli_growth_user(&gr);
+	meta.limit = gr.limit;
 	gfilter.focus = fopt.focus;
 	gfilter.ignore = fopt.ignore;
 	set.max_input = cc.max_input;
@@ -267,13 +248,13 @@ int cmd_trend(int argc, char **argv)
 			noise.bytes = !strcmp(meta.sample_type.unit, "bytes");
 		}
 	}
-	if (!growth_limit_fits(&limit, meta.sample_type.unit)) {
+	if (!growth_limit_fits(&gr.fail, meta.sample_type.unit)) {
 		rc = cli_usage_error(usage, "--fail-on-growth: a size in bytes does not apply to %s (%s)",
 				     meta.sample_type.type, meta.sample_type.unit);
 		goto done;
 	}
 	ls_error_init(&err, NULL);
-	if (sites_blame(&sites, 0, n - 1, have_user ? &user : NULL, &err) < 0 ||
+	if (sites_blame(&sites, 0, n - 1, cli_growth_user(&gr), &err) < 0 ||
 	    trend_compute(&trend, &sites, cum, &noise, &err) < 0) {
 		cli_report(&err);
 		goto done;
@@ -285,7 +266,7 @@ int cmd_trend(int argc, char **argv)
 	meta.color = cli_color_enabled(&cc);
 	meta.utf8 = trend_locale_utf8(getenv("LC_ALL"), getenv("LC_CTYPE"),
 				      getenv("LANG"));
-	if (!quiet) {
+	if (!gr.quiet) {
 		if (cli_output_open(&out, cc.output) != EXIT_OK)
 			goto done;
 		c = cc.format == CLI_FORMAT_JSON ? trend_write_json(out.fp, &trend, &meta)
@@ -299,11 +280,11 @@ int cmd_trend(int argc, char **argv)
 			goto done;
 	}
 	rc = EXIT_OK;
-	for (i = 0; limit.set && i < trend.nrows; i++) {
+	for (i = 0; gr.fail.set && i < trend.nrows; i++) {
 		const struct trend_row *r = &trend.rows[i];
 
 		if (r->cls == TREND_GROWING &&
-		    growth_limit_exceeded(&limit, r->values[0], r->values[n - 1]))
+		    growth_limit_exceeded(&gr.fail, r->values[0], r->values[n - 1]))
 			rc = EXIT_GROWTH;
 	}
 done:
@@ -317,8 +298,7 @@ done:
 	free(index);
 	free(errs);
 	snapshot_set_release(&set);
-	if (have_user)
-		regfree(&user);
+	cli_growth_release(&gr);
 	filter_options_release(&fopt);
 	return rc;
 }
