@@ -26,6 +26,8 @@
  * binary file or a bomb without newlines never holds more than this. */
 #define INPUT_LINE_MAX ((size_t)64 << 20)
 
+struct input_reader;
+
 struct input {
 	void *gz;		/* gzFile, opaque here to keep zlib.h out */
 	const char *name;	/* as given; "-" is stdin */
@@ -33,11 +35,13 @@ struct input {
 	size_t max_line;	/* longest line (INPUT_LINE_MAX) */
 	uint64_t consumed;	/* content bytes returned so far */
 	long long lineno;	/* lines returned by input_getline */
-	char *buf;
+	char *buf;		/* the bytes at hand: own, or a reader block */
 	size_t pos, end;
 	bool eof;
 	bool gzipped;
 	uint64_t file_size;	/* regular file and input_progress set; else 0 */
+	char *own;		/* buf when there is no reader thread */
+	struct input_reader *reader;	/* input_read_ahead(); else NULL */
 };
 
 /* Progress hook, NULL unless the CLI sets it (cli_progress, when stderr
@@ -67,6 +71,21 @@ long input_read_some(struct input *in, struct strbuf *sb, size_t want,
  * longest line. */
 int input_getline(struct input *in, struct strbuf *sb, struct ls_error *err);
 
+/* Like input_getline, without copying a line that is whole in the read
+ * buffer: *line points into it (or into spill, which holds a line that
+ * straddles two reads) and stays valid until the next call on in. *len
+ * counts the '\n' when present. 1, 0 at end of input, -1 on error. */
+int input_getline_ref(struct input *in, const char **line, size_t *len,
+		      struct strbuf *spill, struct ls_error *err);
+
+/* From here on, reads ahead on a thread of its own while the caller
+ * consumes (when workers_count() allows more than one thread and the
+ * thread starts; else nothing changes). Content, errors and where they
+ * surface are exactly those of reading without it; the progress hook is
+ * still called on the caller's thread. */
+void input_read_ahead(struct input *in);
+
+/* Closes the input; stops and joins a read-ahead thread first. */
 void input_close(struct input *in);
 
 /* Convenience: open, read everything, close. */

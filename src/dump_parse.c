@@ -671,14 +671,16 @@ int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
 		    struct ls_error *err)
 {
 	struct input in;
-	struct strbuf line = STRBUF_INIT;
-	enum dump_line_kind k = DUMP_LINE_OTHER;
+	struct strbuf spill = STRBUF_INIT;
+	const char *line;
+	size_t len;
 	int r;
 
 	if (input_open(&in, path, max, err) < 0)
 		return -1;
-	while ((r = input_getline(&in, &line, err)) > 0) {
-		r = dump_parser_line(p, line.buf, line.len, &k, err);
+	input_read_ahead(&in);
+	while ((r = input_getline_ref(&in, &line, &len, &spill, err)) > 0) {
+		r = dump_parser_line(p, line, len, NULL, err);
 		if (r < 0)
 			break;
 	}
@@ -687,7 +689,7 @@ int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
 	if (r < 0 && !err->line && p->lineno)
 		err->line = p->lineno;
 	input_close(&in);
-	strbuf_release(&line);
+	strbuf_release(&spill);
 	return r < 0 ? -1 : 0;
 }
 
@@ -708,10 +710,12 @@ int dump_read_head(struct input *in, struct strbuf *head, struct ls_error *err)
 int dump_parse_rest(struct dump_parser *p, struct input *in,
 		    const struct strbuf *head, struct ls_error *err)
 {
-	struct strbuf line = STRBUF_INIT;
-	size_t pos = 0;
+	struct strbuf spill = STRBUF_INIT;
+	const char *line;
+	size_t pos = 0, len;
 	int r = 0;
 
+	input_read_ahead(in);
 	while (pos < head->len && r >= 0) {
 		const char *nl = memchr(head->buf + pos, '\n', head->len - pos);
 		size_t end = nl ? (size_t)(nl - head->buf) + 1 : head->len;
@@ -719,9 +723,9 @@ int dump_parse_rest(struct dump_parser *p, struct input *in,
 		r = dump_parser_line(p, head->buf + pos, end - pos, NULL, err);
 		pos = end;
 	}
-	while (r >= 0 && (r = input_getline(in, &line, err)) > 0)
-		r = dump_parser_line(p, line.buf, line.len, NULL, err);
-	strbuf_release(&line);
+	while (r >= 0 && (r = input_getline_ref(in, &line, &len, &spill, err)) > 0)
+		r = dump_parser_line(p, line, len, NULL, err);
+	strbuf_release(&spill);
 	if (r >= 0)
 		r = finish_input(p, in->consumed, err);
 	if (r < 0 && !ls_error_is_set(err))

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,39 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "workers.h"
+
 #define INPUT_BUF_SIZE (256 * 1024)
 #define INPUT_PIPE_SIZE (1024 * 1024)
+
+/* Read-ahead (input_read_ahead): a ring of blocks that a thread fills
+ * while the caller parses the one it holds (read_step says how much of
+ * a block it fills). */
+#define READER_BLOCKS 4
+#define READER_BLOCK (2 * INPUT_BUF_SIZE)
+
+struct input_block {
+	char *buf;
+	long got;		/* bytes; 0 at the end; -1 error, in msg */
+	uint64_t offset;	/* gzoffset() after the read, for progress */
+	char msg[LS_ERROR_MSG_MAX];
+};
+
+struct input_reader {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* any change of ready, held, stop */
+	struct input_block blocks[READER_BLOCKS];
+	unsigned next_fill, next_take;
+	unsigned ready;			/* filled, not yet taken */
+	bool held;			/* the caller holds the last taken */
+	bool stop;
+	/* the thread's side of struct input */
+	uint64_t consumed;
+	bool eof, gzipped;
+	/* the caller's: the last block taken ended the input */
+	const struct input_block *last;
+};
 
 int input_open(struct input *in, const char *path, uint64_t max,
 	       struct ls_error *err)
@@ -53,7 +85,7 @@ int input_open(struct input *in, const char *path, uint64_t max,
 			 S_ISREG(st.st_mode))	/* for the progress hook */
 			in->file_size = (uint64_t)st.st_size;
 	}
-	in->buf = malloc(INPUT_BUF_SIZE);
+	in->buf = in->own = malloc(READER_BLOCK);
 	if (!in->buf) {
 		gzclose(gz);
 		return ls_error_set(err, "out of memory");
@@ -64,40 +96,60 @@ int input_open(struct input *in, const char *path, uint64_t max,
 
 input_progress_fn input_progress;
 
+static void reader_stop(struct input_reader *r)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	/* it may be blocked in read(2) on a pipe nobody writes to */
+	pthread_cancel(r->thread);
+	pthread_join(r->thread, NULL);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->cond);
+	for (i = 0; i < READER_BLOCKS; i++)
+		free(r->blocks[i].buf);
+	free(r);
+}
+
 void input_close(struct input *in)
 {
+	if (in->reader)
+		reader_stop(in->reader);
+	in->reader = NULL;
 	if (in->file_size && input_progress)
 		input_progress(in->name, 0, 0, true);
 	in->file_size = 0;
 	if (in->gz)
 		gzclose((gzFile)in->gz);
-	free(in->buf);
+	free(in->own);
 	in->gz = NULL;
-	in->buf = NULL;
+	in->buf = in->own = NULL;
 }
 
-/* Reads up to n bytes into dst: >0 bytes, 0 at end, -1 on error. */
-static long read_some(struct input *in, void *dst, size_t n,
-		      struct ls_error *err)
+/* Reads up to n bytes into dst, counting them in *consumed: >0 bytes, 0
+ * at end (*eof set), -1 on error. Touches no other field of in: the
+ * read-ahead thread calls it with its own counters. */
+static long read_chunk(struct input *in, uint64_t *consumed, bool *eof,
+		       bool *gzipped, void *dst, size_t n, struct ls_error *err)
 {
 	gzFile gz = (gzFile)in->gz;
 	int got, zerr;
 	const char *msg;
 
-	if (in->eof)
+	if (*eof)
 		return 0;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	got = gzread(gz, dst, (unsigned)n);
-	if (in->consumed == 0 && got > 0)
-		in->gzipped = !gzdirect(gz);
+	if (*consumed == 0 && got > 0)
+		*gzipped = !gzdirect(gz);
 	if (got > 0) {
-		if ((uint64_t)got > in->max - in->consumed)
+		if ((uint64_t)got > in->max - *consumed)
 			return input_error_too_large(err, in->max);
-		in->consumed += (uint64_t)got;
-		if (in->file_size && input_progress)
-			input_progress(in->name, (uint64_t)gzoffset(gz),
-				       in->file_size, false);
+		*consumed += (uint64_t)got;
 		return got;
 	}
 	msg = gzerror(gz, &zerr);
@@ -112,10 +164,164 @@ static long read_some(struct input *in, void *dst, size_t n,
 		if (msg && msg[0] == '<' && strstr(msg, ">: "))
 			msg = strstr(msg, ">: ") + 3;
 		return ls_error_set(err, "corrupt gzip stream after %llu bytes of content: %s",
-				    (unsigned long long)in->consumed, msg ? msg : "");
+				    (unsigned long long)*consumed, msg ? msg : "");
 	}
-	in->eof = true;
+	*eof = true;
 	return 0;
+}
+
+/* read_chunk on the caller's thread, with the progress hook. */
+static long read_some(struct input *in, void *dst, size_t n,
+		      struct ls_error *err)
+{
+	long got = read_chunk(in, &in->consumed, &in->eof, &in->gzipped,
+			      dst, n, err);
+
+	if (got > 0 && in->file_size && input_progress)
+		input_progress(in->name, (uint64_t)gzoffset((gzFile)in->gz),
+			       in->file_size, false);
+	return got;
+}
+
+/* How much to ask gzread for: a plain input in blocks of twice zlib's
+ * buffer, which it reads straight into (below that it copies through a
+ * buffer of its own); a gzip one, and a plain one near --max-input-size,
+ * in steps of INPUT_BUF_SIZE, so that zlib sees the calls it always saw
+ * and an error comes after the same bytes. */
+static size_t read_step(const struct input *in, uint64_t consumed,
+			bool gzipped)
+{
+	if (gzipped || !consumed || READER_BLOCK > in->max - consumed)
+		return INPUT_BUF_SIZE;
+	return READER_BLOCK;
+}
+
+static void *reader_main(void *arg)
+{
+	struct input *in = arg;
+	struct input_reader *r = in->reader;
+	int old;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	for (;;) {
+		struct input_block *b;
+		struct ls_error e;
+		size_t want = read_step(in, r->consumed, r->gzipped);
+
+		pthread_mutex_lock(&r->lock);
+		while (r->ready + r->held >= READER_BLOCKS && !r->stop)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->lock);
+			break;
+		}
+		b = &r->blocks[r->next_fill];
+		pthread_mutex_unlock(&r->lock);
+
+		ls_error_init(&e, NULL);
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+		b->got = read_chunk(in, &r->consumed, &r->eof, &r->gzipped,
+				    b->buf, want, &e);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+		if (b->got < 0)
+			memcpy(b->msg, e.msg, sizeof(b->msg));
+		else if (b->got > 0 && in->file_size)
+			b->offset = (uint64_t)gzoffset((gzFile)in->gz);
+
+		pthread_mutex_lock(&r->lock);
+		r->next_fill = (r->next_fill + 1) % READER_BLOCKS;
+		r->ready++;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+		if (b->got <= 0)
+			break;
+	}
+	return NULL;
+}
+
+void input_read_ahead(struct input *in)
+{
+	struct input_reader *r;
+	unsigned i;
+
+	if (in->reader || in->eof || !in->gz || workers_count() < 2)
+		return;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return;
+	for (i = 0; i < READER_BLOCKS; i++)
+		if (!(r->blocks[i].buf = malloc(READER_BLOCK)))
+			goto fail;
+	r->consumed = in->consumed;
+	r->gzipped = in->gzipped;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	in->reader = r;
+	if (pthread_create(&r->thread, NULL, reader_main, in) == 0)
+		return;
+	in->reader = NULL;
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->cond);
+fail:
+	for (i = 0; i < READER_BLOCKS; i++)
+		free(r->blocks[i].buf);
+	free(r);
+}
+
+/* The next block from the read-ahead thread becomes in->buf: >0 bytes,
+ * 0 at end, -1 on error, as read_some. */
+static long take_block(struct input *in, struct ls_error *err)
+{
+	struct input_reader *r = in->reader;
+	const struct input_block *b = r->last;
+
+	if (!b) {
+		pthread_mutex_lock(&r->lock);
+		if (r->held) {
+			r->held = false;
+			pthread_cond_broadcast(&r->cond);
+		}
+		while (!r->ready)
+			pthread_cond_wait(&r->cond, &r->lock);
+		b = &r->blocks[r->next_take];
+		r->next_take = (r->next_take + 1) % READER_BLOCKS;
+		r->ready--;
+		r->held = true;
+		in->gzipped = r->gzipped;
+		pthread_mutex_unlock(&r->lock);
+	}
+	if (b->got < 0) {
+		r->last = b;
+		return ls_error_set(err, "%s", b->msg);
+	}
+	if (b->got == 0) {
+		r->last = b;
+		in->eof = true;
+		return 0;
+	}
+	in->buf = b->buf;
+	in->pos = 0;
+	in->end = (size_t)b->got;
+	in->consumed += (uint64_t)b->got;
+	if (in->file_size && input_progress)
+		input_progress(in->name, b->offset, in->file_size, false);
+	return b->got;
+}
+
+/* Makes the next bytes in->buf[in->pos..in->end): >0, 0 at end, -1. */
+static long refill(struct input *in, struct ls_error *err)
+{
+	long got;
+
+	if (in->reader)
+		return take_block(in, err);
+	got = read_some(in, in->own, read_step(in, in->consumed, in->gzipped), err);
+	if (got > 0) {
+		in->buf = in->own;
+		in->pos = 0;
+		in->end = (size_t)got;
+	}
+	return got;
 }
 
 int input_read_all(struct input *in, struct strbuf *sb, struct ls_error *err)
@@ -123,6 +329,15 @@ int input_read_all(struct input *in, struct strbuf *sb, struct ls_error *err)
 	/* Hand over what input_getline may have buffered. */
 	if (in->pos < in->end) {
 		if (strbuf_add(sb, in->buf + in->pos, in->end - in->pos) < 0)
+			return ls_error_set(err, "out of memory");
+		in->pos = in->end;
+	}
+	while (in->reader) {
+		long got = take_block(in, err);
+
+		if (got <= 0)
+			return got < 0 ? -1 : 0;
+		if (strbuf_add(sb, in->buf, in->end) < 0)
 			return ls_error_set(err, "out of memory");
 		in->pos = in->end;
 	}
@@ -154,6 +369,20 @@ long input_read_some(struct input *in, struct strbuf *sb, size_t want,
 			return ls_error_set(err, "out of memory");
 		in->pos += n;
 		done = n;
+	}
+	while (in->reader && done < want) {
+		long got = take_block(in, err);
+		size_t n;
+
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			return (long)done;
+		n = in->end < want - done ? in->end : want - done;
+		if (strbuf_add(sb, in->buf, n) < 0)
+			return ls_error_set(err, "out of memory");
+		in->pos = n;
+		done += n;
 	}
 	while (done < want) {
 		long got;
@@ -213,7 +442,7 @@ int input_getline(struct input *in, struct strbuf *sb, struct ls_error *err)
 				return 1;
 			}
 		}
-		got = read_some(in, in->buf, INPUT_BUF_SIZE, err);
+		got = refill(in, err);
 		if (got < 0)
 			return -1;
 		if (got == 0) {
@@ -223,9 +452,32 @@ int input_getline(struct input *in, struct strbuf *sb, struct ls_error *err)
 			}
 			return 0;
 		}
-		in->pos = 0;
-		in->end = (size_t)got;
 	}
+}
+
+int input_getline_ref(struct input *in, const char **line, size_t *len,
+		      struct strbuf *spill, struct ls_error *err)
+{
+	int r;
+
+	if (in->pos < in->end) {
+		const char *start = in->buf + in->pos;
+		const char *nl = memchr(start, '\n', in->end - in->pos);
+
+		if (nl && (size_t)(nl - start) <= in->max_line) {
+			*line = start;
+			*len = (size_t)(nl - start) + 1;
+			in->pos += *len;
+			in->lineno++;
+			return 1;
+		}
+	}
+	r = input_getline(in, spill, err);
+	if (r > 0) {
+		*line = spill->buf;
+		*len = spill->len;
+	}
+	return r;
 }
 
 int input_slurp(const char *path, uint64_t max, struct strbuf *sb,
