@@ -60,6 +60,11 @@ struct goroutine {
 	unsigned flags;
 	long long lineno;		/* line of the header, 1-based */
 	size_t dump;			/* 0-based index of its dump */
+	/* Two goroutines handed over by one parser with the same stack
+	 * have the same frames (count, func, file and line of each) and the
+	 * same created_by (func, file, line): a consumer may key on it.
+	 * NULL when not known. Valid until dump_parser_release(). */
+	const struct dump_stack *stack;
 };
 
 /* One dump (snapshot) found in the input. */
@@ -93,6 +98,7 @@ typedef int (*dump_goroutine_fn)(const struct goroutine *g, void *ctx);
 typedef int (*dump_start_fn)(size_t index, void *ctx);
 
 struct dump_idset;
+struct dump_stack;
 
 struct dump_parser {
 	struct arena arena;
@@ -122,6 +128,14 @@ struct dump_parser {
 	size_t *args_off;		/* offsets into scratch, per frame */
 	size_t cb_args_off, header_off;
 	struct dump_idset *ids;		/* ids seen in the current dump */
+
+	/* The strings of the stacks seen, as a trie (dump_parse.c): a
+	 * goroutine that repeats a stack walks down it comparing each
+	 * function and file with the one seen there before, instead of
+	 * interning it again. */
+	struct dump_stack *root, *at;
+	struct dump_stack **wide;	/* children of nodes with many */
+	size_t wide_cap, nwide;
 };
 
 /* Prepares a parser; on_goroutine may be NULL (count only). name is used

@@ -67,6 +67,11 @@ struct ggroup {
 	struct ggroup *next;		/* hash chain */
 };
 
+struct ggroup_hint {
+	const struct dump_stack *stack;
+	struct ggroup *group;
+};
+
 struct goroutine_groups {
 	struct arena arena;		/* frames of groups */
 	struct ggroup **table;
@@ -76,6 +81,10 @@ struct goroutine_groups {
 	uint64_t total;			/* goroutines added */
 	bool truncated;
 	bool has_states;		/* false for debug=1 / protobuf input */
+	/* goroutine.stack -> its group: a cache in front of the table
+	 * that spares hashing the frames of a stack seen before */
+	struct ggroup_hint *hints;
+	size_t nhints;			/* power of two, or 0 */
 };
 
 /* Filters applied to each goroutine (and, for min_count and benign, to

@@ -50,6 +50,31 @@ static bool is_hex(char c)
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* A node of the stack trie: one function name or file of a goroutine,
+ * at its place (PLACE_*) and with its line. The strings of a goroutine,
+ * in the order printed, lead from the root down a path; goroutines
+ * whose strings are the same, in the same places and with the same
+ * lines, end on the same node. */
+struct dump_stack {
+	const char *str;		/* interned */
+	size_t len;
+	int64_t line;			/* a file's line number; 0 for a function */
+	uint64_t place;
+	const struct dump_stack *parent;
+	struct dump_stack *child;	/* most recently used first */
+	struct dump_stack *sibling;
+	size_t nchildren;
+};
+
+#define PLACE_CB_FUNC		0
+#define PLACE_CB_FILE		1
+#define PLACE_FUNC(i)		(2 * (uint64_t)(i) + 2)
+#define PLACE_FILE(i)		(2 * (uint64_t)(i) + 3)
+
+/* Children are compared one by one up to this many; a node with more
+ * (the root: every leaf function) finds them by hash in p->wide. */
+#define STACK_SCAN 8
+
 void dump_parser_init(struct dump_parser *p, const char *name,
 		      dump_goroutine_fn on_goroutine, dump_start_fn on_dump,
 		      void *ctx)
@@ -73,6 +98,7 @@ void dump_parser_release(struct dump_parser *p)
 	free(p->dumps);
 	free(p->frames);
 	free(p->args_off);
+	free(p->wide);
 	dump_idset_free(p->ids);
 	memset(p, 0, sizeof(*p));
 }
@@ -138,6 +164,119 @@ static int add_preamble(struct dump_parser *p, const char *s, size_t len,
 	return 0;
 }
 
+static size_t wide_hash(const struct dump_stack *parent, uint64_t place,
+			int64_t line, const char *str)
+{
+	uint64_t h = (uint64_t)(uintptr_t)parent * 0x9E3779B97F4A7C15ULL;
+
+	h = (h ^ (uint64_t)(uintptr_t)str) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ place ^ ((uint64_t)line << 32)) * 0x94d049bb133111ebULL;
+	return (size_t)(h ^ (h >> 31));
+}
+
+static int wide_insert(struct dump_parser *p, struct dump_stack *n)
+{
+	size_t i;
+
+	if ((p->nwide + 1) * 2 > p->wide_cap) {
+		size_t cap = p->wide_cap ? p->wide_cap * 2 : 1024;
+		struct dump_stack **t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -1;
+		for (i = 0; i < p->wide_cap; i++) {
+			struct dump_stack *o = p->wide[i];
+			size_t j;
+
+			if (!o)
+				continue;
+			j = wide_hash(o->parent, o->place, o->line, o->str) & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = o;
+		}
+		free(p->wide);
+		p->wide = t;
+		p->wide_cap = cap;
+	}
+	i = wide_hash(n->parent, n->place, n->line, n->str) & (p->wide_cap - 1);
+	while (p->wide[i])
+		i = (i + 1) & (p->wide_cap - 1);
+	p->wide[i] = n;
+	p->nwide++;
+	return 0;
+}
+
+static struct dump_stack *wide_find(const struct dump_parser *p,
+				    const struct dump_stack *parent,
+				    uint64_t place, int64_t line, const char *str)
+{
+	size_t i = wide_hash(parent, place, line, str) & (p->wide_cap - 1);
+	struct dump_stack *n;
+
+	for (; (n = p->wide[i]); i = (i + 1) & (p->wide_cap - 1))
+		if (n->parent == parent && n->str == str && n->place == place &&
+		    n->line == line)
+			return n;
+	return NULL;
+}
+
+/* The interned copy of s[0..len), the current goroutine's string at
+ * place (with line, for a file): one step down the stack trie, which
+ * compares it with the strings seen at this point of a stack before
+ * and interns it only when it is new here. NULL when out of memory. */
+static const char *stack_step(struct dump_parser *p, uint64_t place,
+			      int64_t line, const char *s, size_t len)
+{
+	struct dump_stack *at = p->at, *n, **link;
+	const char *str = NULL;
+
+	if (at->nchildren <= STACK_SCAN) {
+		for (link = &at->child; (n = *link); link = &n->sibling) {
+			if (n->len == len && n->place == place && n->line == line &&
+			    memcmp(n->str, s, len) == 0) {
+				*link = n->sibling;	/* to the front */
+				n->sibling = at->child;
+				at->child = n;
+				p->at = n;
+				return n->str;
+			}
+		}
+	} else {
+		str = intern_str(&p->strings, s, len);
+		if (!str)
+			return NULL;
+		n = wide_find(p, at, place, line, str);
+		if (n) {
+			p->at = n;
+			return str;
+		}
+	}
+	if (!str && !(str = intern_str(&p->strings, s, len)))
+		return NULL;
+	n = arena_calloc(&p->arena, 1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->str = str;
+	n->len = len;
+	n->line = line;
+	n->place = place;
+	n->parent = at;
+	n->sibling = at->child;
+	at->child = n;
+	if (++at->nchildren == STACK_SCAN + 1) {
+		struct dump_stack *c;
+
+		for (c = at->child; c; c = c->sibling)
+			if (wide_insert(p, c) < 0)
+				return NULL;
+	} else if (at->nchildren > STACK_SCAN + 1 && wide_insert(p, n) < 0) {
+		return NULL;
+	}
+	p->at = n;
+	return str;
+}
+
 /* Hands the current goroutine to the callback. */
 static int finish_goroutine(struct dump_parser *p, bool truncated,
 			    struct ls_error *err)
@@ -173,6 +312,7 @@ static int finish_goroutine(struct dump_parser *p, bool truncated,
 		g->frames[i].args = p->scratch.buf + p->args_off[i];
 	if (g->has_created_by)
 		g->created_by.args = "";
+	g->stack = p->at;
 	d->ngoroutines++;
 	p->total++;
 	if (p->on_goroutine)
@@ -205,6 +345,9 @@ static int start_goroutine(struct dump_parser *p, const char *s, size_t len,
 	long long off;
 
 	memset(g, 0, sizeof(*g));
+	if (!p->root && !(p->root = arena_calloc(&p->arena, 1, sizeof(*p->root))))
+		return oom(p, err);
+	p->at = p->root;
 	strbuf_reset(&p->scratch);
 	off = scratch_add(p, s, len);
 	if (off < 0)
@@ -410,7 +553,8 @@ static int body_line(struct dump_parser *p, const char *s, size_t len,
 				p->pending_created_by = false;
 				return 0;
 			}
-			file = intern_str(&p->strings, s, flen);
+			file = stack_step(p, p->pending_created_by ? PLACE_CB_FILE :
+					  PLACE_FILE(g->nframes - 1), line, s, flen);
 			if (!file)
 				return oom(p, err);
 			f = p->pending_created_by ? &g->created_by
@@ -444,7 +588,7 @@ static int body_line(struct dump_parser *p, const char *s, size_t len,
 			fl = i - 14;
 		}
 		g->has_created_by = true;
-		g->created_by.func = intern_str(&p->strings, fs, fl);
+		g->created_by.func = stack_step(p, PLACE_CB_FUNC, 0, fs, fl);
 		if (!g->created_by.func)
 			return oom(p, err);
 		return 0;
@@ -499,7 +643,7 @@ frame:
 		}
 		f = &p->frames[g->nframes];
 		memset(f, 0, sizeof(*f));
-		f->func = intern_str(&p->strings, s, flen);
+		f->func = stack_step(p, PLACE_FUNC(g->nframes), 0, s, flen);
 		if (!f->func)
 			return oom(p, err);
 		f->file = "";

@@ -21,9 +21,12 @@ void goroutine_groups_reset(struct goroutine_groups *gs)
 		strbuf_release(&gs->list[i]->ids);
 	free(gs->table);
 	free(gs->list);
+	free(gs->hints);
 	arena_release(&gs->arena);
 	gs->table = NULL;
 	gs->list = NULL;
+	gs->hints = NULL;
+	gs->nhints = 0;
 	gs->cap = gs->n = gs->alloc = 0;
 	gs->total = 0;
 	gs->truncated = false;
@@ -241,11 +244,57 @@ bool goroutine_filter_match(const struct goroutine_filter *f,
 	return true;
 }
 
+/* The hint slot of a stack (its address, hashed). */
+static struct ggroup_hint *hint_slot(const struct goroutine_groups *gs,
+				     const struct dump_stack *stack)
+{
+	uint64_t h = (uint64_t)(uintptr_t)stack * 0x9E3779B97F4A7C15ULL;
+
+	return &gs->hints[(size_t)(h >> 32) & (gs->nhints - 1)];
+}
+
+/* The group of g: through the hint of g->stack when it has one (checked
+ * with stack_eq, so a stale hint only costs the look-up), else
+ * group_for(), which then becomes the hint. NULL when out of memory. */
+static struct ggroup *group_of(struct goroutine_groups *gs,
+			       const struct goroutine *g)
+{
+	const struct dump_frame *cb = g->has_created_by ? &g->created_by : NULL;
+	struct ggroup_hint *hint;
+	struct ggroup *grp;
+
+	if (!g->stack)
+		return group_for(gs, g->frames, g->nframes, cb, "");
+	if (gs->nhints) {
+		hint = hint_slot(gs, g->stack);
+		if (hint->stack == g->stack &&
+		    stack_eq(hint->group, g->frames, g->nframes, cb, ""))
+			return hint->group;
+	}
+	grp = group_for(gs, g->frames, g->nframes, cb, "");
+	if (!grp)
+		return NULL;
+	if (gs->n * 2 > gs->nhints) {
+		/* a cache: start again, larger */
+		size_t n = gs->nhints ? gs->nhints * 4 : 1024;
+		struct ggroup_hint *h = calloc(n, sizeof(*h));
+
+		if (!h)
+			return grp;
+		free(gs->hints);
+		gs->hints = h;
+		gs->nhints = n;
+	}
+	hint = hint_slot(gs, g->stack);
+	hint->stack = g->stack;
+	hint->group = grp;
+	return grp;
+}
+
 int goroutine_groups_add(struct goroutine_groups *gs, const struct goroutine *g,
 			 struct ls_error *err)
 {
-	struct ggroup *grp = group_for(gs, g->frames, g->nframes,
-				       g->has_created_by ? &g->created_by : NULL, "");
+	struct ggroup *grp = group_of(gs, g);
 
 	if (!grp || add_id(grp, g->id) < 0)
 		return ls_error_set_line(err, g->lineno, "out of memory");
@@ -542,10 +591,13 @@ void goroutine_groups_rank(struct goroutine_groups *gs,
 		gs->list[j++] = g;
 	}
 	gs->n = j;
-	/* the hash chains are stale from here on */
+	/* the hash chains and hints are stale from here on */
 	free(gs->table);
 	gs->table = NULL;
 	gs->cap = 0;
+	free(gs->hints);
+	gs->hints = NULL;
+	gs->nhints = 0;
 	if (gs->n > 1)
 		qsort(gs->list, gs->n, sizeof(*gs->list), cmp_groups);
 }
