@@ -49,15 +49,40 @@ static void write_states(FILE *fp, const struct ggroup *g, bool color)
 		fprintf(fp, ", other x%llu", (unsigned long long)g->other_states);
 }
 
+/* fprintf's "%lld", without its format parsing: a frame line is most of
+ * the text report. */
+static void write_lld(FILE *fp, long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+			       (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), fp);
+}
+
 static void write_frame(FILE *fp, const char *mark, const struct dump_frame *f,
 			bool color)
 {
 	/* with colour, the first frame of the service's own code (the one
 	 * marked '>') in bold cyan */
-	fprintf(fp, "  %s %s%s%s", mark, color ? "\033[1;36m" : "",
-		f->func[0] ? f->func : "?", color ? "\033[0m" : "");
-	if (f->file[0])
-		fprintf(fp, "  %s:%lld", f->file, (long long)f->line);
+	fputs("  ", fp);
+	fputs(mark, fp);
+	fputs(color ? " \033[1;36m" : " ", fp);
+	fputs(f->func[0] ? f->func : "?", fp);
+	if (color)
+		fputs("\033[0m", fp);
+	if (f->file[0]) {
+		fputs("  ", fp);
+		fputs(f->file, fp);
+		fputc(':', fp);
+		write_lld(fp, (long long)f->line);
+	}
 	if (f->inlined)
 		fputs("  (inlined)", fp);
 	fputc('\n', fp);
