@@ -99,6 +99,7 @@ typedef int (*dump_start_fn)(size_t index, void *ctx);
 
 struct dump_idset;
 struct dump_stack;
+struct dump_wide;
 
 struct dump_parser {
 	struct arena arena;
@@ -134,7 +135,8 @@ struct dump_parser {
 	 * function and file with the one seen there before, instead of
 	 * interning it again. */
 	struct dump_stack *root, *at;
-	struct dump_stack **wide;	/* children of nodes with many */
+	bool stack_lost;		/* cur has a string too long for it */
+	struct dump_wide *wide;		/* children of nodes with many */
 	size_t wide_cap, nwide;
 };
 
@@ -176,6 +178,24 @@ int dump_parse_rest(struct dump_parser *p, struct input *in,
 int dump_parse_buffer(struct dump_parser *p, const char *data, size_t len,
 		      struct ls_error *err);
 
+/* For callers that split one input into parts (goroutines_parse_split):
+ * dump_parse_lines() feeds the lines of data[0..len) (the last one even
+ * without its '\n') without ending the input: 0, 1 when a line is longer
+ * than max_line (what input_getline() refuses; fed up to there), or
+ * negative. dump_parser_end() then ends an input of bytes bytes in all,
+ * as dump_parse_file() does: 0 or negative. */
+int dump_parse_lines(struct dump_parser *p, const char *data, size_t len,
+		     size_t max_line, struct ls_error *err);
+int dump_parser_end(struct dump_parser *p, uint64_t bytes,
+		    struct ls_error *err);
+
+/* Where a parser fresh from dump_parser_init() can start in data[0..len)
+ * and go on exactly as one that parsed everything before it (but for
+ * goroutine ids, dump numbers and line numbers): the first goroutine
+ * header at or after from that starts a line and follows an empty one
+ * ("\n" or "\r\n"). len when there is none. */
+size_t dump_split_point(const char *data, size_t len, size_t from);
+
 /* --- helpers (dump.c) --- */
 
 /* True when data starts like a goroutine dump rather than a profile:
@@ -196,6 +216,9 @@ void dump_idset_free(struct dump_idset *s);	/* NULL is a no-op */
 /* Adds id; 1 if it was new, 0 if present, -1 out of memory. */
 int dump_idset_add(struct dump_idset *s, uint64_t id);
 void dump_idset_clear(struct dump_idset *s);
+/* Adds the ids of from (NULL: none) to into: 1 when the two had an id in
+ * common, 0 when not, -1 out of memory. */
+int dump_idset_merge(struct dump_idset *into, const struct dump_idset *from);
 
 /* True when func belongs to the standard library or runtime: the first
  * element of its package path has no dot ("runtime.gopark",

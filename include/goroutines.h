@@ -114,6 +114,56 @@ bool goroutine_filter_match(const struct goroutine_filter *f,
 int goroutine_groups_add(struct goroutine_groups *gs, const struct goroutine *g,
 			 struct ls_error *err);
 
+/* What `leakscope goroutines` keeps of a dump: the goroutines of one
+ * dump (or all) that pass a filter, in groups. goroutine_sink_dump and
+ * goroutine_sink_goroutine are the dump parser's callbacks (dump.h),
+ * with the sink as their context. */
+struct goroutine_sink {
+	struct goroutine_groups *groups;
+	const struct goroutine_filter *filter;
+	long want_dump;			/* 1-based; 0 = the last; -1 = all */
+	struct ls_error *err;
+};
+
+int goroutine_sink_dump(size_t index, void *ctx);
+int goroutine_sink_goroutine(const struct goroutine *g, void *ctx);
+
+/* Adds the groups of from (built from the goroutines that came after
+ * into's in the same input) to into, as if its goroutines had been added
+ * one by one: groups new to into come after into's, in from's order.
+ * Strings are interned again in strings (the ones into's come from).
+ * 0; 1 when the result could differ from adding one by one (a group of
+ * more than GGROUP_MAX_STATES states): into is then partly merged; -1
+ * out of memory (err filled). */
+int goroutine_groups_merge(struct goroutine_groups *into,
+			   struct intern *strings,
+			   const struct goroutine_groups *from,
+			   struct ls_error *err);
+
+/* Below this much input per thread, goroutines_parse_split() is not
+ * worth it. */
+#define GOROUTINES_SPLIT_MIN ((size_t)4 << 20)
+
+/* Groups the whole plain-text input data[0..len) into sink, through p
+ * (initialised with goroutine_sink_dump/goroutine_sink_goroutine and
+ * sink), exactly as feeding it line by line through p and ending it
+ * (dump_parse_rest) would: in up to nparts parts on as many threads
+ * (workers.h; at most WORKERS_MAX),
+ * split at goroutine headers (dump_split_point), each part parsed and
+ * grouped on its own, then merged in order. Parts must not see anything
+ * the split could get wrong: a part after the first that starts another
+ * dump, has a preamble line or repeats an id of the dump before it, a NUL
+ * byte (strings are compared as C strings when merged), a line longer
+ * than max_line, an error (out of memory) or a merge that could differ
+ * make it return 1 having reset p and sink->groups, and so does an input
+ * too small to split: the caller then parses serially. 0 when done.
+ * mapped says that data is a private mapping of a file (input_map()),
+ * whose pages can be dropped once parsed to keep the resident size
+ * small; never for memory of the heap, which that would clear. */
+int goroutines_parse_split(struct dump_parser *p, struct goroutine_sink *sink,
+			   const char *data, size_t len, bool mapped,
+			   size_t max_line, unsigned nparts);
+
 /* Adds the samples of a goroutine profile (debug=1 text or protobuf,
  * sample type goroutine/count): each sample is a group of value members,
  * without states, waits or ids. Filters focus/ignore apply. 0 or -1. */

@@ -42,6 +42,9 @@ struct input {
 	uint64_t file_size;	/* regular file and input_progress set; else 0 */
 	char *own;		/* buf when there is no reader thread */
 	struct input_reader *reader;	/* input_read_ahead(); else NULL */
+	int fd;			/* the descriptor zlib reads */
+	void *map;		/* input_map(); else NULL */
+	size_t map_len;
 };
 
 /* Progress hook, NULL unless the CLI sets it (cli_progress, when stderr
@@ -84,6 +87,14 @@ int input_getline_ref(struct input *in, const char **line, size_t *len,
  * surface are exactly those of reading without it; the progress hook is
  * still called on the caller's thread. */
 void input_read_ahead(struct input *in);
+
+/* The whole content mapped read-only, for a named regular file that is
+ * not gzip (known once some content was read) and not larger than
+ * in->max; NULL otherwise (and when mmap fails). Mapped from the file's
+ * start, whatever was read already; valid until input_close(). Pages
+ * that were touched count in the resident size until dropped
+ * (madvise(MADV_DONTNEED) is fine: the mapping is private). */
+const char *input_map(struct input *in, size_t *len);
 
 /* Closes the input; stops and joins a read-ahead thread first. */
 void input_close(struct input *in);

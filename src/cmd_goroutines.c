@@ -9,6 +9,7 @@
 #include "goroutines.h"
 #include "input.h"
 #include "reader.h"
+#include "workers.h"
 
 static const char usage_text[] =
 	"usage: leakscope goroutines [options] [DUMP|-]\n"
@@ -55,32 +56,26 @@ static const struct option options[] = {
 struct run {
 	struct goroutine_groups groups;
 	struct goroutine_filter filter;
-	long want_dump;		/* 1-based; 0 = last; -1 = all */
-	size_t cur_dump;
-	struct ls_error *err;
+	struct goroutine_sink sink;
 };
 
-static int on_dump(size_t index, void *ctx)
+/* A dump in a plain file is grouped on several threads when it is big
+ * enough (goroutines_parse_split), else streamed line by line. */
+static int parse_dump(struct dump_parser *parser, struct goroutine_sink *sink,
+		      struct input *in, const struct strbuf *head,
+		      struct ls_error *err)
 {
-	struct run *r = ctx;
+	size_t len, parts = workers_count();
+	const char *data;
 
-	r->cur_dump = index;
-	if (r->want_dump == 0)
-		goroutine_groups_reset(&r->groups);
-	return 0;
-}
-
-static int on_goroutine(const struct goroutine *g, void *ctx)
-{
-	struct run *r = ctx;
-
-	if (r->want_dump > 0 && (long)g->dump + 1 != r->want_dump)
+	data = parts >= 2 ? input_map(in, &len) : NULL;
+	if (data && len / GOROUTINES_SPLIT_MIN < parts)
+		parts = len / GOROUTINES_SPLIT_MIN;
+	if (data && parts >= 2 &&
+	    goroutines_parse_split(parser, sink, data, len, true, in->max_line,
+				   (unsigned)parts) == 0)
 		return 0;
-	if (g->flags & GOROUTINE_TRUNCATED)
-		r->groups.truncated = true;
-	if (!goroutine_filter_match(&r->filter, g))
-		return 0;
-	return goroutine_groups_add(&r->groups, g, r->err);
+	return dump_parse_rest(parser, in, head, err);
 }
 
 int cmd_goroutines(int argc, char **argv)
@@ -162,9 +157,9 @@ int cmd_goroutines(int argc, char **argv)
 			break;
 		case OPT_DUMP:
 			if (!strcmp(optarg, "all")) {
-				run.want_dump = -1;
+				run.sink.want_dump = -1;
 			} else if (!strcmp(optarg, "last")) {
-				run.want_dump = 0;
+				run.sink.want_dump = 0;
 			} else {
 				if ((ret = cli_parse_count(usage_text, "--dump", optarg, &count)))
 					goto out_re;
@@ -173,7 +168,7 @@ int cmd_goroutines(int argc, char **argv)
 						"--dump: dumps are numbered from 1");
 					goto out_re;
 				}
-				run.want_dump = count;
+				run.sink.want_dump = count;
 			}
 			break;
 		default:
@@ -193,9 +188,12 @@ int cmd_goroutines(int argc, char **argv)
 	run.filter.focus = h_focus ? &re_focus : NULL;
 	run.filter.ignore = h_ignore ? &re_ignore : NULL;
 	run.filter.user = h_user ? &re_user : NULL;
-	run.err = &err;
+	run.sink.groups = &run.groups;
+	run.sink.filter = &run.filter;
+	run.sink.err = &err;
 	goroutine_groups_init(&run.groups);
-	dump_parser_init(&parser, source, on_goroutine, on_dump, &run);
+	dump_parser_init(&parser, source, goroutine_sink_goroutine,
+			 goroutine_sink_dump, &run.sink);
 	profile_init(&prof);
 
 	/* A dump is streamed (memory follows distinct stacks), a profile is
@@ -230,7 +228,7 @@ int cmd_goroutines(int argc, char **argv)
 			ret = cli_report(&err);
 			goto out;
 		}
-	} else if (dump_parse_rest(&parser, &in, &head, &err) < 0) {
+	} else if (parse_dump(&parser, &run.sink, &in, &head, &err) < 0) {
 		input_close(&in);
 		if (!err.line)	/* a read error: where the text stopped */
 			err.line = parser.lineno;
@@ -242,8 +240,8 @@ int cmd_goroutines(int argc, char **argv)
 		ret = cli_errorf(path, "no goroutine dump found (no \"goroutine N [state]:\" line)");
 		goto out;
 	}
-	if (!is_profile && run.want_dump > (long)parser.ndumps) {
-		ret = cli_errorf(path, "--dump=%ld: the input holds %zu dump%s", run.want_dump,
+	if (!is_profile && run.sink.want_dump > (long)parser.ndumps) {
+		ret = cli_errorf(path, "--dump=%ld: the input holds %zu dump%s", run.sink.want_dump,
 				 parser.ndumps, parser.ndumps == 1 ? "" : "s");
 		goto out;
 	}
@@ -260,14 +258,14 @@ int cmd_goroutines(int argc, char **argv)
 		meta.ndumps = 1;
 	} else {
 		meta.ndumps = parser.ndumps;
-		if (run.want_dump < 0) {
+		if (run.sink.want_dump < 0) {
 			size_t i;
 
 			meta.dump = 0;
 			for (i = 0; i < parser.ndumps; i++)
 				meta.truncated |= parser.dumps[i].truncated;
 		} else {
-			meta.dump = run.want_dump ? (size_t)run.want_dump : parser.ndumps;
+			meta.dump = run.sink.want_dump ? (size_t)run.sink.want_dump : parser.ndumps;
 			meta.truncated = parser.dumps[meta.dump - 1].truncated;
 			meta.reason = parser.dumps[meta.dump - 1].reason;
 		}

@@ -226,27 +226,58 @@ static int idset_grow(struct dump_idset *s)
 	return 0;
 }
 
-int dump_idset_add(struct dump_idset *s, uint64_t id)
+/* The page of base, added when missing; NULL when out of memory. */
+static struct idset_page *idset_page(struct dump_idset *s, uint64_t base)
 {
-	uint64_t base = id / IDSET_PAGE_BITS, bit = id % IDSET_PAGE_BITS;
 	struct idset_page *pg;
 	size_t j;
 
 	if ((s->count + 1) * 2 > s->cap && idset_grow(s) < 0)
-		return -1;
+		return NULL;
 	j = page_hash(base, s->cap);
 	while ((pg = s->slots[j]) && pg->base != base)
 		j = (j + 1) & (s->cap - 1);
 	if (!pg) {
 		pg = calloc(1, sizeof(*pg));
 		if (!pg)
-			return -1;
+			return NULL;
 		pg->base = base;
 		s->slots[j] = pg;
 		s->count++;
 	}
+	return pg;
+}
+
+int dump_idset_add(struct dump_idset *s, uint64_t id)
+{
+	uint64_t bit = id % IDSET_PAGE_BITS;
+	struct idset_page *pg = idset_page(s, id / IDSET_PAGE_BITS);
+
+	if (!pg)
+		return -1;
 	if (pg->bits[bit / 64] & (1ULL << (bit % 64)))
 		return 0;
 	pg->bits[bit / 64] |= 1ULL << (bit % 64);
 	return 1;
+}
+
+int dump_idset_merge(struct dump_idset *into, const struct dump_idset *from)
+{
+	int common = 0;
+	size_t i, k;
+
+	for (i = 0; from && i < from->cap; i++) {
+		const struct idset_page *src = from->slots[i];
+		struct idset_page *dst;
+
+		if (!src)
+			continue;
+		if (!(dst = idset_page(into, src->base)))
+			return -1;
+		for (k = 0; k < IDSET_PAGE_BITS / 64; k++) {
+			common |= (dst->bits[k] & src->bits[k]) != 0;
+			dst->bits[k] |= src->bits[k];
+		}
+	}
+	return common;
 }

@@ -57,13 +57,18 @@ static bool is_hex(char c)
  * lines, end on the same node. */
 struct dump_stack {
 	const char *str;		/* interned */
-	size_t len;
-	int64_t line;			/* a file's line number; 0 for a function */
-	uint64_t place;
-	const struct dump_stack *parent;
 	struct dump_stack *child;	/* most recently used first */
 	struct dump_stack *sibling;
-	size_t nchildren;
+	int64_t line;			/* a file's line number; 0 for a function */
+	uint64_t place;
+	uint32_t len;			/* longer strings bypass the trie */
+	uint32_t nchildren;
+};
+
+/* A child of a node with many, in p->wide. */
+struct dump_wide {
+	const struct dump_stack *parent;
+	struct dump_stack *node;
 };
 
 #define PLACE_CB_FUNC		0
@@ -174,35 +179,38 @@ static size_t wide_hash(const struct dump_stack *parent, uint64_t place,
 	return (size_t)(h ^ (h >> 31));
 }
 
-static int wide_insert(struct dump_parser *p, struct dump_stack *n)
+static int wide_insert(struct dump_parser *p, const struct dump_stack *parent,
+		       struct dump_stack *n)
 {
 	size_t i;
 
 	if ((p->nwide + 1) * 2 > p->wide_cap) {
 		size_t cap = p->wide_cap ? p->wide_cap * 2 : 1024;
-		struct dump_stack **t = calloc(cap, sizeof(*t));
+		struct dump_wide *t = calloc(cap, sizeof(*t));
 
 		if (!t)
 			return -1;
 		for (i = 0; i < p->wide_cap; i++) {
-			struct dump_stack *o = p->wide[i];
+			const struct dump_wide *o = &p->wide[i];
 			size_t j;
 
-			if (!o)
+			if (!o->node)
 				continue;
-			j = wide_hash(o->parent, o->place, o->line, o->str) & (cap - 1);
-			while (t[j])
+			j = wide_hash(o->parent, o->node->place, o->node->line,
+				      o->node->str) & (cap - 1);
+			while (t[j].node)
 				j = (j + 1) & (cap - 1);
-			t[j] = o;
+			t[j] = *o;
 		}
 		free(p->wide);
 		p->wide = t;
 		p->wide_cap = cap;
 	}
-	i = wide_hash(n->parent, n->place, n->line, n->str) & (p->wide_cap - 1);
-	while (p->wide[i])
+	i = wide_hash(parent, n->place, n->line, n->str) & (p->wide_cap - 1);
+	while (p->wide[i].node)
 		i = (i + 1) & (p->wide_cap - 1);
-	p->wide[i] = n;
+	p->wide[i].parent = parent;
+	p->wide[i].node = n;
 	p->nwide++;
 	return 0;
 }
@@ -214,9 +222,9 @@ static struct dump_stack *wide_find(const struct dump_parser *p,
 	size_t i = wide_hash(parent, place, line, str) & (p->wide_cap - 1);
 	struct dump_stack *n;
 
-	for (; (n = p->wide[i]); i = (i + 1) & (p->wide_cap - 1))
-		if (n->parent == parent && n->str == str && n->place == place &&
-		    n->line == line)
+	for (; (n = p->wide[i].node); i = (i + 1) & (p->wide_cap - 1))
+		if (p->wide[i].parent == parent && n->str == str &&
+		    n->place == place && n->line == line)
 			return n;
 	return NULL;
 }
@@ -231,6 +239,11 @@ static const char *stack_step(struct dump_parser *p, uint64_t place,
 	struct dump_stack *at = p->at, *n, **link;
 	const char *str = NULL;
 
+	if (len >= UINT32_MAX) {
+		/* past what a node holds: no stack for this goroutine */
+		p->stack_lost = true;
+		return intern_str(&p->strings, s, len);
+	}
 	if (at->nchildren <= STACK_SCAN) {
 		for (link = &at->child; (n = *link); link = &n->sibling) {
 			if (n->len == len && n->place == place && n->line == line &&
@@ -258,19 +271,18 @@ static const char *stack_step(struct dump_parser *p, uint64_t place,
 	if (!n)
 		return NULL;
 	n->str = str;
-	n->len = len;
+	n->len = (uint32_t)len;
 	n->line = line;
 	n->place = place;
-	n->parent = at;
 	n->sibling = at->child;
 	at->child = n;
 	if (++at->nchildren == STACK_SCAN + 1) {
 		struct dump_stack *c;
 
 		for (c = at->child; c; c = c->sibling)
-			if (wide_insert(p, c) < 0)
+			if (wide_insert(p, at, c) < 0)
 				return NULL;
-	} else if (at->nchildren > STACK_SCAN + 1 && wide_insert(p, n) < 0) {
+	} else if (at->nchildren > STACK_SCAN + 1 && wide_insert(p, at, n) < 0) {
 		return NULL;
 	}
 	p->at = n;
@@ -312,7 +324,7 @@ static int finish_goroutine(struct dump_parser *p, bool truncated,
 		g->frames[i].args = p->scratch.buf + p->args_off[i];
 	if (g->has_created_by)
 		g->created_by.args = "";
-	g->stack = p->at;
+	g->stack = p->stack_lost ? NULL : p->at;
 	d->ngoroutines++;
 	p->total++;
 	if (p->on_goroutine)
@@ -348,6 +360,7 @@ static int start_goroutine(struct dump_parser *p, const char *s, size_t len,
 	if (!p->root && !(p->root = arena_calloc(&p->arena, 1, sizeof(*p->root))))
 		return oom(p, err);
 	p->at = p->root;
+	p->stack_lost = false;
 	strbuf_reset(&p->scratch);
 	off = scratch_add(p, s, len);
 	if (off < 0)
@@ -801,8 +814,8 @@ int dump_parser_finish(struct dump_parser *p, struct ls_error *err)
 
 /* Marks the last goroutine truncated when the input is exactly the size
  * at which pprof stops writing, or ended in the middle of a line. */
-static int finish_input(struct dump_parser *p, uint64_t bytes,
-			struct ls_error *err)
+int dump_parser_end(struct dump_parser *p, uint64_t bytes,
+		    struct ls_error *err)
 {
 	if (p->in_goroutine && bytes == PPROF_STACK_LIMIT)
 		return finish_goroutine(p, true, err);
@@ -829,7 +842,7 @@ int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
 			break;
 	}
 	if (r == 0)
-		r = finish_input(p, in.consumed, err);
+		r = dump_parser_end(p, in.consumed, err);
 	if (r < 0 && !err->line && p->lineno)
 		err->line = p->lineno;
 	input_close(&in);
@@ -871,7 +884,7 @@ int dump_parse_rest(struct dump_parser *p, struct input *in,
 		r = dump_parser_line(p, line, len, NULL, err);
 	strbuf_release(&spill);
 	if (r >= 0)
-		r = finish_input(p, in->consumed, err);
+		r = dump_parser_end(p, in->consumed, err);
 	if (r < 0 && !ls_error_is_set(err))
 		ls_error_set(err, "out of memory");
 	if (r < 0 && !err->line && p->lineno)
@@ -894,5 +907,61 @@ int dump_parse_buffer(struct dump_parser *p, const char *data, size_t len,
 			return r;
 		pos = end;
 	}
-	return finish_input(p, len, err);
+	return dump_parser_end(p, len, err);
+}
+
+int dump_parse_lines(struct dump_parser *p, const char *data, size_t len,
+		     size_t max_line, struct ls_error *err)
+{
+	size_t pos = 0;
+	int r;
+
+	while (pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+
+		if (end - pos - (nl ? 1 : 0) > max_line)
+			return 1;
+		r = dump_parser_line(p, data + pos, end - pos, NULL, err);
+		if (r < 0)
+			return r;
+		pos = end;
+	}
+	return 0;
+}
+
+size_t dump_split_point(const char *data, size_t len, size_t from)
+{
+	static const char key[] = "\ngoroutine ";
+	size_t pos = from;
+
+	while (pos < len) {
+		const char *hit = memmem(data + pos, len - pos, key, sizeof(key) - 1);
+		size_t q, end, n;
+		const char *nl;
+		uint64_t id;
+		const char *state;
+		size_t state_len;
+		int64_t wait;
+		bool locked;
+
+		if (!hit)
+			break;
+		q = (size_t)(hit - data) + 1;	/* the header */
+		pos = q;
+		if (q < from || !((q >= 2 && data[q - 2] == '\n') ||
+				  (q >= 3 && data[q - 2] == '\r' && data[q - 3] == '\n')))
+			continue;
+		nl = memchr(data + q, '\n', len - q);
+		end = nl ? (size_t)(nl - data) : len;
+		n = end - q;
+		if (n && data[q + n - 1] == '\r')
+			n--;
+		while (n && (data[q + n - 1] == ' ' || data[q + n - 1] == '\t'))
+			n--;
+		if (dump_parse_header(data + q, n, &id, &state, &state_len, &wait,
+				      &locked))
+			return q;
+	}
+	return len;
 }

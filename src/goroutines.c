@@ -315,6 +315,122 @@ int goroutine_groups_add(struct goroutine_groups *gs, const struct goroutine *g,
 	return 0;
 }
 
+int goroutine_sink_dump(size_t index, void *ctx)
+{
+	struct goroutine_sink *k = ctx;
+
+	(void)index;
+	if (k->want_dump == 0)
+		goroutine_groups_reset(k->groups);
+	return 0;
+}
+
+int goroutine_sink_goroutine(const struct goroutine *g, void *ctx)
+{
+	struct goroutine_sink *k = ctx;
+
+	if (k->want_dump > 0 && (long)g->dump + 1 != k->want_dump)
+		return 0;
+	if (g->flags & GOROUTINE_TRUNCATED)
+		k->groups->truncated = true;
+	if (!goroutine_filter_match(k->filter, g))
+		return 0;
+	return goroutine_groups_add(k->groups, g, k->err);
+}
+
+/* f with its strings interned in strings; false when out of memory. */
+static bool frame_to(struct dump_frame *out, const struct dump_frame *f,
+		     struct intern *strings)
+{
+	*out = *f;
+	out->func = intern_str(strings, f->func, strlen(f->func));
+	out->file = intern_str(strings, f->file, strlen(f->file));
+	return out->func && out->file;
+}
+
+struct id_copy {
+	struct ggroup *to;
+	int r;
+};
+
+static void copy_id(uint64_t id, void *ctx)
+{
+	struct id_copy *c = ctx;
+
+	if (c->r == 0 && add_id(c->to, id) < 0)
+		c->r = -1;
+}
+
+int goroutine_groups_merge(struct goroutine_groups *into,
+			   struct intern *strings,
+			   const struct goroutine_groups *from,
+			   struct ls_error *err)
+{
+	struct dump_frame *frames = NULL, cb;
+	size_t aframes = 0, i, j;
+	int r = 0;
+
+	for (i = 0; i < from->n; i++) {
+		const struct ggroup *src = from->list[i];
+		struct ggroup *dst;
+		struct id_copy ids;
+
+		/* which states a member beyond the first GGROUP_MAX_STATES
+		 * had is lost: where they would land in into is not known */
+		if (src->other_states || strcmp(src->labels, "") != 0) {
+			r = 1;
+			break;
+		}
+		if (src->nframes > aframes) {
+			struct dump_frame *nf = realloc(frames, src->nframes * sizeof(*nf));
+
+			if (!nf)
+				goto oom;
+			frames = nf;
+			aframes = src->nframes;
+		}
+		for (j = 0; j < src->nframes; j++)
+			if (!frame_to(&frames[j], &src->frames[j], strings))
+				goto oom;
+		if (src->has_created_by && !frame_to(&cb, &src->created_by, strings))
+			goto oom;
+		dst = group_for(into, frames, src->nframes,
+				src->has_created_by ? &cb : NULL, "");
+		if (!dst)
+			goto oom;
+		dst->count += src->count;
+		if (src->wait_min < dst->wait_min)
+			dst->wait_min = src->wait_min;
+		if (src->wait_max > dst->wait_max)
+			dst->wait_max = src->wait_max;
+		dst->locked += src->locked;
+		dst->truncated += src->truncated;
+		dst->flags |= src->flags;
+		for (j = 0; j < src->nstates; j++) {
+			const char *st = intern_str(strings, src->states[j].state,
+						    strlen(src->states[j].state));
+
+			if (!st)
+				goto oom;
+			add_state(dst, st, src->states[j].count);
+		}
+		ids.to = dst;
+		ids.r = 0;
+		ggroup_each_id(src, copy_id, &ids);
+		if (ids.r < 0)
+			goto oom;
+	}
+	if (r == 0) {
+		into->total += from->total;
+		into->truncated |= from->truncated;
+	}
+	free(frames);
+	return r;
+oom:
+	free(frames);
+	return ls_error_set(err, "out of memory");
+}
+
 int goroutine_groups_add_profile(struct goroutine_groups *gs,
 				 struct profile *p,
 				 const struct goroutine_filter *f,

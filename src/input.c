@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -67,6 +68,7 @@ int input_open(struct input *in, const char *path, uint64_t max,
 		if (fd < 0)
 			return ls_error_set_errno(err, errno, "cannot open");
 	}
+	in->fd = fd;
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
 		close(fd);
@@ -119,6 +121,9 @@ void input_close(struct input *in)
 	if (in->reader)
 		reader_stop(in->reader);
 	in->reader = NULL;
+	if (in->map)
+		munmap(in->map, in->map_len);
+	in->map = NULL;
 	if (in->file_size && input_progress)
 		input_progress(in->name, 0, 0, true);
 	in->file_size = 0;
@@ -306,6 +311,30 @@ static long take_block(struct input *in, struct ls_error *err)
 	if (in->file_size && input_progress)
 		input_progress(in->name, b->offset, in->file_size, false);
 	return b->got;
+}
+
+const char *input_map(struct input *in, size_t *len)
+{
+	struct stat st;
+	void *m;
+
+	if (in->map) {
+		*len = in->map_len;
+		return in->map;
+	}
+	/* "-" may be a file read from anywhere but its start */
+	if (!in->gz || in->gzipped || !in->consumed || !strcmp(in->name, "-") ||
+	    fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < in->consumed || (uint64_t)st.st_size > in->max ||
+	    (uint64_t)st.st_size > SIZE_MAX)
+		return NULL;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	in->map = m;
+	in->map_len = (size_t)st.st_size;
+	*len = in->map_len;
+	return m;
 }
 
 /* Makes the next bytes in->buf[in->pos..in->end): >0, 0 at end, -1. */
