@@ -23,11 +23,14 @@ static bool parse_u64(const char *s, size_t len, size_t *i, uint64_t *out)
 	return *i > start;
 }
 
+/* The first byte before memcmp: most lines are tried against several
+ * prefixes, and a prefix is a literal, so strlen is folded. */
 static bool has_prefix(const char *s, size_t len, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
-	return len >= n && memcmp(s, prefix, n) == 0;
+	return n == 0 || (len >= n && s[0] == prefix[0] &&
+			  memcmp(s, prefix, n) == 0);
 }
 
 /*

@@ -33,11 +33,14 @@ enum { MODE_TOP = 0, MODE_PREAMBLE, MODE_RUNTIME_STACK };
 /* pprof's writeGoroutineStacks stops at a 64 MiB buffer. */
 #define PPROF_STACK_LIMIT ((uint64_t)64 << 20)
 
+/* The first byte before memcmp: most lines are tried against several
+ * prefixes, and a prefix is a literal, so strlen is folded. */
 static bool has_prefix(const char *s, size_t len, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
-	return len >= n && memcmp(s, prefix, n) == 0;
+	return n == 0 || (len >= n && s[0] == prefix[0] &&
+			  memcmp(s, prefix, n) == 0);
 }
 
 static bool is_digit(char c)
@@ -705,7 +708,8 @@ int dump_parser_line(struct dump_parser *p, const char *line, size_t len,
 		k = DUMP_LINE_BLANK;
 		goto out;
 	}
-	if (dump_parse_header(s, n, &id, &state, &state_len, &wait, &locked)) {
+	if (s[0] == 'g' &&	/* "goroutine ": spare most lines the call */
+	    dump_parse_header(s, n, &id, &state, &state_len, &wait, &locked)) {
 		if (p->in_goroutine && (r = finish_goroutine(p, false, err)) < 0)
 			return r;
 		p->mode = MODE_TOP;
