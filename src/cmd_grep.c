@@ -121,7 +121,9 @@ int cmd_grep(int argc, char **argv)
 	bool count_only = false, in_block = false, prev_preamble = false;
 	unsigned long long selected = 0;
 	struct dump_parser parser;
-	struct strbuf line = STRBUF_INIT, block = STRBUF_INIT;
+	struct strbuf spill = STRBUF_INIT, block = STRBUF_INIT;
+	const char *line = NULL;
+	size_t len = 0;
 	struct ls_error err;
 	struct input in;
 	int c, ret = EXIT_OK, r;
@@ -222,18 +224,19 @@ int cmd_grep(int argc, char **argv)
 		goto out;
 	}
 	ls_error_subject(&err, source);
+	input_read_ahead(&in);
 	for (;;) {
 		enum dump_line_kind k;
 		bool eof;
 
-		r = input_getline(&in, &line, &err);
+		r = input_getline_ref(&in, &line, &len, &spill, &err);
 		if (r < 0)
 			break;
 		eof = r == 0;
 		if (eof)
 			r = dump_parser_finish(&parser, &err);
 		else
-			r = dump_parser_line(&parser, line.buf, line.len, &k, &err);
+			r = dump_parser_line(&parser, line, len, &k, &err);
 		if (r < 0)
 			break;
 		if (eof || k == DUMP_LINE_HEADER || k == DUMP_LINE_PREAMBLE ||
@@ -255,20 +258,20 @@ int cmd_grep(int argc, char **argv)
 			in_block = true;
 			/* fall through */
 		case DUMP_LINE_BODY:
-			if (strbuf_add(&block, line.buf, line.len) < 0)
+			if (strbuf_add(&block, line, len) < 0)
 				r = ls_error_set(&err, "out of memory");
 			break;
 		case DUMP_LINE_BLANK:
 			if (in_block) {
-				if (strbuf_add(&block, line.buf, line.len) < 0)
+				if (strbuf_add(&block, line, len) < 0)
 					r = ls_error_set(&err, "out of memory");
 			} else if (prev_preamble && !count_only) {
-				fwrite(line.buf, 1, line.len, stdout);
+				fwrite(line, 1, len, stdout);
 			}
 			break;
 		case DUMP_LINE_PREAMBLE:
 			if (!count_only)
-				fwrite(line.buf, 1, line.len, stdout);
+				fwrite(line, 1, len, stdout);
 			break;
 		case DUMP_LINE_OTHER:
 			break;
@@ -304,7 +307,7 @@ out_opts:
 		regfree(&gr.state);
 	if (gr.have_cb)
 		regfree(&gr.created_by);
-	strbuf_release(&line);
+	strbuf_release(&spill);
 	strbuf_release(&block);
 	strbuf_release(&gr.key);
 	free(pats);
