@@ -65,8 +65,22 @@ struct dump_stack {
 	int64_t line;			/* a file's line number; 0 for a function */
 	uint64_t place;
 	uint32_t len;			/* longer strings bypass the trie */
-	uint32_t nchildren;
+	uint32_t nchildren : 31;
+	/* a function without spaces, or a file node with its line's tail
+	 * (struct stack_file): a line can be matched whole (line_repeats) */
+	uint32_t whole : 1;
 };
+
+/* A file node keeps the rest of the line it was made from, for
+ * line_repeats(): ":123 +0x1d" after the path. */
+struct stack_file {
+	struct dump_stack node;
+	uint64_t offset;
+	size_t tail_len;
+	char tail[];
+};
+
+#define STACK_TAIL_MAX 48
 
 /* A child of a node with many, in p->wide. */
 struct dump_wide {
@@ -237,7 +251,8 @@ static struct dump_stack *wide_find(const struct dump_parser *p,
  * compares it with the strings seen at this point of a stack before
  * and interns it only when it is new here. NULL when out of memory. */
 static const char *stack_step(struct dump_parser *p, uint64_t place,
-			      int64_t line, const char *s, size_t len)
+			      int64_t line, const char *s, size_t len,
+			      size_t tail_len, uint64_t offset)
 {
 	struct dump_stack *at = p->at, *n, **link;
 	const char *str = NULL;
@@ -270,9 +285,25 @@ static const char *stack_step(struct dump_parser *p, uint64_t place,
 	}
 	if (!str && !(str = intern_str(&p->strings, s, len)))
 		return NULL;
-	n = arena_calloc(&p->arena, 1, sizeof(*n));
-	if (!n)
-		return NULL;
+	if (place & 1) {	/* a file */
+		struct stack_file *fn;
+
+		if (tail_len > STACK_TAIL_MAX)
+			tail_len = 0;
+		fn = arena_calloc(&p->arena, 1, sizeof(*fn) + tail_len);
+		if (!fn)
+			return NULL;
+		fn->offset = offset;
+		fn->tail_len = tail_len;
+		memcpy(fn->tail, s + len, tail_len);
+		n = &fn->node;
+		n->whole = tail_len > 0;
+	} else {
+		n = arena_calloc(&p->arena, 1, sizeof(*n));
+		if (!n)
+			return NULL;
+		n->whole = !memchr(str, ' ', len);
+	}
 	n->str = str;
 	n->len = (uint32_t)len;
 	n->line = line;
@@ -290,6 +321,31 @@ static const char *stack_step(struct dump_parser *p, uint64_t place,
 	}
 	p->at = n;
 	return str;
+}
+
+/* Whether the line s[0..len) is the one that made node n (the first
+ * child of p->at: where the goroutine went on last time from here), so
+ * that parsing it would give n's string, line and offset: for a file,
+ * the same bytes; for a function, n's name then "(" and arguments
+ * without parentheses then ")", which split_call() would split there. */
+static bool line_repeats(const struct dump_stack *n, const char *s, size_t len)
+{
+	size_t i;
+
+	if (!n->whole)
+		return false;
+	if (n->place & 1) {
+		const struct stack_file *fn = (const struct stack_file *)n;
+
+		return len == n->len + fn->tail_len &&
+		       memcmp(s, n->str, n->len) == 0 &&
+		       memcmp(s + n->len, fn->tail, fn->tail_len) == 0;
+	}
+	if (!n->len || len < n->len + 2 || s[len - 1] != ')' || s[n->len] != '(' ||
+	    memcmp(s, n->str, n->len) != 0)
+		return false;
+	i = n->len + 1;
+	return !memchr(s + i, ')', len - 1 - i) && !memchr(s + i, '(', len - 1 - i);
 }
 
 /* Hands the current goroutine to the callback. */
@@ -546,11 +602,35 @@ static int body_line(struct dump_parser *p, const char *s, size_t len,
 		     bool *handled, struct ls_error *err)
 {
 	struct goroutine *g = &p->cur;
+	struct dump_stack *next = p->at->child, *known = NULL;
 	size_t flen, astart, alen;
 	int64_t line;
 	uint64_t off;
 
 	*handled = true;
+	/* A repeated stack: the line that came next here last time? */
+	if (next && !p->in_ancestor && line_repeats(next, s, len)) {
+		if (p->pending_frame || p->pending_created_by) {
+			struct dump_frame *f = p->pending_created_by ? &g->created_by
+						: &p->frames[g->nframes - 1];
+
+			if (next->place == (p->pending_created_by ? PLACE_CB_FILE :
+					    PLACE_FILE(g->nframes - 1))) {
+				f->file = next->str;
+				f->line = next->line;
+				f->offset = ((const struct stack_file *)next)->offset;
+				p->pending_frame = p->pending_created_by = false;
+				p->at = next;
+				return 0;
+			}
+		} else if (next->place == PLACE_FUNC(g->nframes)) {
+			known = next;
+			flen = next->len;
+			astart = flen + 1;
+			alen = len - astart - 1;
+			goto frame;
+		}
+	}
 	if (p->pending_frame && has_prefix(s, len, "pc=0x")) {
 		/* a C frame without file (printOneCgoTraceback) */
 		p->pending_frame = false;
@@ -570,7 +650,8 @@ static int body_line(struct dump_parser *p, const char *s, size_t len,
 				return 0;
 			}
 			file = stack_step(p, p->pending_created_by ? PLACE_CB_FILE :
-					  PLACE_FILE(g->nframes - 1), line, s, flen);
+					  PLACE_FILE(g->nframes - 1), line, s, flen,
+					  len - flen, off);
 			if (!file)
 				return oom(p, err);
 			f = p->pending_created_by ? &g->created_by
@@ -604,7 +685,7 @@ static int body_line(struct dump_parser *p, const char *s, size_t len,
 			fl = i - 14;
 		}
 		g->has_created_by = true;
-		g->created_by.func = stack_step(p, PLACE_CB_FUNC, 0, fs, fl);
+		g->created_by.func = stack_step(p, PLACE_CB_FUNC, 0, fs, fl, 0, 0);
 		if (!g->created_by.func)
 			return oom(p, err);
 		return 0;
@@ -659,9 +740,15 @@ frame:
 		}
 		f = &p->frames[g->nframes];
 		memset(f, 0, sizeof(*f));
-		f->func = stack_step(p, PLACE_FUNC(g->nframes), 0, s, flen);
-		if (!f->func)
-			return oom(p, err);
+		if (known) {
+			f->func = known->str;
+			p->at = known;
+		} else {
+			f->func = stack_step(p, PLACE_FUNC(g->nframes), 0, s, flen,
+					     0, 0);
+			if (!f->func)
+				return oom(p, err);
+		}
 		f->file = "";
 		f->inlined = alen == 3 && memcmp(s + astart, "...", 3) == 0;
 		aoff = scratch_add(p, s + astart, alen);
