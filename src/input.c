@@ -164,7 +164,7 @@ static long read_chunk(struct input *in, uint64_t *consumed, bool *eof,
 		if (zerr == Z_BUF_ERROR)
 			return ls_error_set(err,
 				"gzip stream is truncated after %llu bytes of content",
-				(unsigned long long)in->consumed);
+				(unsigned long long)*consumed);
 		/* zlib prefixes its message with the "path", "<fd:N>" here. */
 		if (msg && msg[0] == '<' && strstr(msg, ">: "))
 			msg = strstr(msg, ">: ") + 3;

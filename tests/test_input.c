@@ -171,9 +171,85 @@ static void test_input__parse_size(void **state)
 		assert_int_equal(parse_size(bad[i], &v), -1);
 }
 
+/* Every line of path (or its error) as input_getline_ref gives them,
+ * with or without a read-ahead thread, and where an error came. */
+static void read_lines(const char *file, uint64_t max, bool ahead,
+		       struct strbuf *out, struct ls_error *err)
+{
+	struct strbuf spill = STRBUF_INIT;
+	struct input in;
+	const char *line;
+	size_t len;
+	int r;
+
+	assert_int_equal(input_open(&in, file, max, err), 0);
+	if (ahead) {
+		input_read_ahead(&in);
+		usleep(100000);	/* let the thread get ahead, or to the end */
+	}
+	while ((r = input_getline_ref(&in, &line, &len, &spill, err)) > 0)
+		assert_int_equal(strbuf_add(out, line, len), 0);
+	if (r < 0)
+		strbuf_addf(out, "error at line %lld: %s", in.lineno, err->msg);
+	input_close(&in);
+	strbuf_release(&spill);
+}
+
+static void check_read_ahead(uint64_t max)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct ls_error err;
+
+	read_lines(path, max, false, &a, &err);
+	read_lines(path, max, true, &b, &err);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.buf, b.buf, a.len);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+static void test_input__read_ahead_same_lines_and_errors(void **state)
+{
+	struct strbuf text = STRBUF_INIT;
+	unsigned char *gz;
+	size_t n, i;
+
+	(void)state;
+	/* 5 MB: lines across many blocks, one longer than a block */
+	for (i = 0; text.len < 5000000; i++) {
+		strbuf_addf(&text, "line %zu ", i);
+		while (i == 7000 && text.len < 1500000)
+			strbuf_addch(&text, 'y');
+		strbuf_addch(&text, '\n');
+	}
+	strbuf_addstr(&text, "no newline at the end");
+	write_file(text.buf, text.len);
+	check_read_ahead(0);
+	check_read_ahead(3000000);	/* over the limit: error at the same line */
+	unlink(path);
+
+	n = gzip(text.buf, text.len, &gz);
+	write_file(gz, n);
+	check_read_ahead(0);
+	check_read_ahead(3000000);
+	unlink(path);
+	write_file(gz, n / 2);		/* truncated: error after as many bytes */
+	check_read_ahead(0);
+	unlink(path);
+	free(gz);
+	/* all of it read ahead before the first line is taken */
+	n = gzip(text.buf, 300000, &gz);
+	write_file(gz, n / 2);
+	check_read_ahead(0);
+	unlink(path);
+	free(gz);
+	strbuf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_input__read_ahead_same_lines_and_errors),
 		cmocka_unit_test(test_input__plain_and_gzip_read_the_same),
 		cmocka_unit_test(test_input__truncated_gzip_is_an_error),
 		cmocka_unit_test(test_input__limit),
@@ -182,5 +258,7 @@ int main(void)
 		cmocka_unit_test(test_input__parse_size),
 	};
 
+	/* the read-ahead thread needs more than one */
+	setenv("LEAKSCOPE_THREADS", "2", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
