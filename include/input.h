@@ -1,8 +1,10 @@
 /* input.h - read a file or stdin, inflating gzip transparently
  *
- * Ownership: struct input owns its file handle and read buffer; input_close
- * releases both (and is a no-op on a closed or never-opened input). Content
- * is returned in caller-owned strbufs.
+ * Ownership: struct input owns its file handle, read buffers, read-ahead
+ * thread (input_read_ahead) and mapping (input_map); input_close releases
+ * them all (and is a no-op on a closed or never-opened input). Content is
+ * returned in caller-owned strbufs, or as lines that point into the read
+ * buffer (input_getline_ref).
  *
  * The gzip test is on content (the 1f 8b magic), never the file name; input
  * that is not gzip is passed through unchanged. Several gzip members in a
