@@ -121,8 +121,12 @@ static bool wire_fits(int kind, unsigned wire)
 	}
 }
 
-static bool walk(const unsigned char *d, size_t len, size_t base,
-		 enum msg_kind kind, struct proto_scan *s)
+/* Walks d[0..len) as a message of the given kind. With deep false only
+ * its own keys and lengths are read, not the varints inside packed
+ * fields nor the sub-messages: for a sample protobuf-c took, see
+ * sample_wire_ok. */
+static bool walk_fields(const unsigned char *d, size_t len, size_t base,
+			enum msg_kind kind, bool deep, struct proto_scan *s)
 {
 	size_t pos = 0;
 
@@ -182,10 +186,11 @@ static bool walk(const unsigned char *d, size_t len, size_t base,
 				s->bad_offset = base + at;
 				return false;
 			}
-			if (r.kind == F_MSG &&
-			    !walk(d + pos, (size_t)v, base + pos, r.sub, s))
+			if (r.kind == F_MSG && deep &&
+			    !walk_fields(d + pos, (size_t)v, base + pos, r.sub,
+					 deep, s))
 				return false;
-			if (r.kind == F_PACKED) {
+			if (r.kind == F_PACKED && deep) {
 				size_t q = pos, end = pos + (size_t)v;
 
 				while (q < end)
@@ -210,6 +215,12 @@ bad_type:
 		return false;
 	}
 	return true;
+}
+
+static bool walk(const unsigned char *d, size_t len, size_t base,
+		 enum msg_kind kind, struct proto_scan *s)
+{
+	return walk_fields(d, len, base, kind, true, s);
 }
 
 void proto_scan(const unsigned char *data, size_t len, struct proto_scan *s)
@@ -587,6 +598,44 @@ static int convert_sample(struct sample_run *r, struct build *b,
 	return 0;
 }
 
+/* Whether the walk takes the Sample message d[0..len) that protobuf-c
+ * (1.4.1, protobuf-c.c) unpacked into pb: only pass or fail matters here,
+ * a refusal makes proto_load walk the whole input again for the message.
+ * When protobuf-c refuses a sample no walk is needed: it is refused
+ * either way. When it takes one, its checks cover the walk's but for one:
+ *  - keys: it reads 1-5 bytes (the walk 1-10), so the field number it
+ *    looks up is the one the walk reads, at most 2^32 - 1. Numbers 0 and
+ *    2^29 and up are no Sample or Label field: it keeps them as unknown
+ *    fields. The walk below reads the sample's keys anyway; a label with
+ *    unknown fields sends the sample to the whole walk.
+ *    Wire types 3, 4, 6 and 7 it refuses ("unsupported tag").
+ *  - a known field with the wrong wire type: refused (parse_required_
+ *    member wants a varint for the int64 and uint64 fields, length-
+ *    prefixed data for a label; repeated scalars take 0 or 2, as
+ *    F_PACKED).
+ *  - varints, alone or packed: unterminated within their data or longer
+ *    than ten bytes is refused (scan_varint), as get_varint does.
+ *  - fixed-size or length-prefixed data running past the end: refused.
+ *  - but its source reads a length prefix into 32 bits, shifting an int
+ *    by 28 (scan_length_prefixed_data): five bytes meaning 2^32 or more
+ *    may wrap to a length that fits (Debian's build refuses them), where
+ *    the walk says "length runs past the end of the data".
+ * So unless a label has unknown fields, the walk reads only the sample's
+ * own keys and lengths: its labels hold known varint fields only,
+ * checked as the walk would, and the packed varints were checked too
+ * (the walk does not look into unknown fields). A sample of 2^32 bytes or
+ * more gets the whole walk. */
+static bool sample_wire_ok(const unsigned char *d, size_t len,
+			   const PbSample *pb, struct proto_scan *scan)
+{
+	bool deep = len > UINT32_MAX;
+	size_t i;
+
+	for (i = 0; i < pb->n_label && !deep; i++)
+		deep = pb->label[i]->base.n_unknown_fields != 0;
+	return walk_fields(d, len, 0, M_SAMPLE, deep, scan);
+}
+
 /* As the whole-profile decode would check them: every sample's value
  * count first, then the references of each sample in order. So after a
  * bad reference the run goes on checking value counts only. */
@@ -600,7 +649,7 @@ static void sample_run_main(void *arg, unsigned k)
 	size_t nvalues = b.p->nsample_types;
 
 	while (pos < r->end) {
-		size_t at = pos, value;
+		size_t value;
 		uint64_t field;
 		unsigned wire;
 		struct proto_scan scan = { 0 };
@@ -609,14 +658,11 @@ static void sample_run_main(void *arg, unsigned k)
 		next_field(r->data, r->end, &pos, &field, &wire, &value);
 		if (field != FIELD_SAMPLE || wire != 2)
 			continue;
-		if (!walk(r->data + at, pos - at, at, M_PROFILE, &scan)) {
-			r->bad_wire = true;
-			break;
-		}
 		arena_reset(&scratch);
 		s = perftools__profiles__sample__unpack(&alloc, pos - value,
 							r->data + value);
-		if (!s) {
+		if (!s || !sample_wire_ok(r->data + value, pos - value, s,
+					  &scan)) {
 			r->bad_wire = true;
 			break;
 		}

@@ -448,12 +448,109 @@ static void test_proto_read__first_error_in_file_order(void **state)
 	fields_release(&fs);
 }
 
+/* Raw Sample messages protobuf-c takes, or not, against the walk: the
+ * load says what the whole walk and then protobuf-c say, whether the
+ * walk ran on all of the sample or not. */
+struct raw_sample {
+	const char *what;
+	const char *bytes;
+	size_t len;
+	int pbc_takes;		/* perftools__profiles__sample__unpack: 1,
+				 * 0, or -1 for either */
+	int ret;		/* proto_load */
+	const char *why;	/* the walk's, when ret is 1 */
+	size_t bad_at;		/* where, from the sample's first byte */
+};
+
+/* The bytes: location 1, values 1 and 2, then the case's own. */
+#define SAMPLE_HEAD "\x0a\x01\x01\x12\x02\x01\x02"
+static const struct raw_sample raw_samples[] = {
+	/* protobuf-c.c reads it into 32 bits (an int shifted by 28): 2,
+	 * or refused, as the compiler made it */
+	{ "a label length of 2^32 + 2",
+	  SAMPLE_HEAD "\x1a\x82\x80\x80\x80\x10\x08\x05", 15, -1, 1,
+	  "length runs past the end of the data", 7 },
+	{ "a label length of 2 in five bytes",
+	  SAMPLE_HEAD "\x1a\x82\x80\x80\x80\x00\x08\x05", 15, 1, 0, NULL, 0 },
+	{ "a label field numbered 2^29: unknown to protobuf-c",
+	  SAMPLE_HEAD "\x1a\x06\x80\x80\x80\x80\x10\x00", 15, 1, 1,
+	  "bad field number", 9 },
+	{ "a sample field numbered 0 in two bytes",
+	  SAMPLE_HEAD "\x80\x00\x01", 10, 1, 1, "bad field number", 7 },
+	{ "an unknown fixed64 sample field",
+	  SAMPLE_HEAD "\xa1\x01\x01\x02\x03\x04\x05\x06\x07\x08", 17, 1, 0,
+	  NULL, 0 },
+	{ "an unknown fixed64 label field",
+	  SAMPLE_HEAD "\x1a\x0a\xa1\x01\x01\x02\x03\x04\x05\x06\x07\x08", 19,
+	  1, 0, NULL, 0 },
+	{ "a location id with a six-byte key",
+	  SAMPLE_HEAD "\x88\x80\x80\x80\x80\x00\x02", 14, 0, -1, NULL, 0 },
+	{ "an eleven-byte packed location id",
+	  SAMPLE_HEAD "\x0a\x0b\x81\x81\x81\x81\x81\x81\x81\x81\x81\x81\x01",
+	  20, 0, 1, "varint longer than ten bytes", 9 },
+	{ "a label key in fixed64",
+	  SAMPLE_HEAD "\x1a\x09\x09\x01\x02\x03\x04\x05\x06\x07\x08", 18,
+	  0, 1, "field has the wrong wire type", 9 },
+};
+
+static void test_proto_read__walk_after_protobuf_c(void **state)
+{
+	size_t c;
+
+	(void)state;
+	for (c = 0; c < sizeof(raw_samples) / sizeof(raw_samples[0]); c++) {
+		const struct raw_sample *rs = &raw_samples[c];
+		Perftools__Profiles__Sample *pb;
+		struct profile p;
+		struct proto_scan scan;
+		struct ls_error err;
+		struct wire w, *f;
+		size_t i, off = 0;
+		unsigned t;
+
+		print_message("%s\n", rs->what);
+		pb = perftools__profiles__sample__unpack(NULL, rs->len,
+			(const uint8_t *)rs->bytes);
+		if (rs->pbc_takes >= 0)
+			assert_int_equal(pb != NULL, rs->pbc_takes);
+		if (pb)
+			perftools__profiles__sample__free_unpacked(pb, NULL);
+		make_profile(&fs, 5000);
+		f = &fs.f[2 + 4000];
+		f->len = 0;
+		put_bytes(f, 2, rs->bytes, rs->len);
+		for (i = 0; i < 2 + 4000; i++)
+			off += fs.f[i].len;
+		off += 2;	/* the sample's key and length */
+		w = join(&fs, NULL);
+		for (t = 1; t <= 3; t += 2) {
+			assert_int_equal(load(&p, &w, t, &scan, &err), rs->ret);
+			if (rs->ret == 1) {
+				assert_false(scan.valid);
+				assert_string_equal(scan.why, rs->why);
+				assert_int_equal(scan.bad_offset, off + rs->bad_at);
+			} else if (rs->ret < 0) {
+				assert_string_equal(err.msg,
+					"not a valid profile.proto: malformed protobuf");
+			} else {
+				assert_int_equal(p.nsamples, 5000);
+				assert_int_equal(p.samples[4000].nlocations, 1);
+				assert_int_equal(p.samples[4000].values[1], 2);
+			}
+			profile_release(&p);
+		}
+		free(w.buf);
+		fields_release(&fs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_proto_read__field_orders),
 		cmocka_unit_test(test_proto_read__threads_same_result),
 		cmocka_unit_test(test_proto_read__first_error_in_file_order),
+		cmocka_unit_test(test_proto_read__walk_after_protobuf_c),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
