@@ -21,13 +21,14 @@ struct wire {
 
 static void put(struct wire *w, const void *data, size_t len)
 {
+	if (len == 0)
+		return;	/* w->buf may still be NULL: no memcpy */
 	if (w->len + len > w->cap) {
 		w->cap = (w->len + len) * 2;
 		w->buf = realloc(w->buf, w->cap);
 		assert_non_null(w->buf);
 	}
-	if (len)	/* an empty field may come before any byte */
-		memcpy(w->buf + w->len, data, len);
+	memcpy(w->buf + w->len, data, len);
 	w->len += len;
 }
 
