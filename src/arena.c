@@ -6,15 +6,32 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#define ARENA_BLOCK_SIZE (64 * 1024)
+/* Blocks grow with the arena: each new block is twice the last, from
+ * 64 KiB up to 4 MiB, so a profile of 100 MB takes a few dozen blocks, not
+ * thousands. A block of 2 MiB or more is mapped on its own and asks for
+ * transparent huge pages: filling it then costs one page fault per 2 MiB
+ * instead of 512 (a heap profile's model is 100 MB or more; bench/README.md). */
+#define ARENA_BLOCK_MIN ((size_t)64 * 1024)
+#define ARENA_BLOCK_MAX ((size_t)4 * 1024 * 1024)
+#define ARENA_HUGE ((size_t)2 * 1024 * 1024)
 
 struct arena_block {
 	struct arena_block *next;
 	size_t size;	/* usable bytes in data[] */
 	size_t pos;	/* next free byte */
+	bool mapped;	/* from mmap (munmap it), else from malloc */
 	alignas(max_align_t) unsigned char data[];
 };
+
+static void block_free(struct arena_block *b)
+{
+	if (b->mapped)
+		munmap(b, sizeof(*b) + b->size);
+	else
+		free(b);
+}
 
 void arena_init(struct arena *a)
 {
@@ -28,7 +45,7 @@ void arena_release(struct arena *a)
 
 	while (b) {
 		struct arena_block *next = b->next;
-		free(b);
+		block_free(b);
 		b = next;
 	}
 	arena_init(a);
@@ -43,7 +60,7 @@ void arena_reset(struct arena *a)
 	b = keep->next;
 	while (b) {
 		struct arena_block *next = b->next;
-		free(b);
+		block_free(b);
 		b = next;
 	}
 	keep->next = NULL;
@@ -70,20 +87,35 @@ void arena_adopt(struct arena *dst, struct arena *src)
 	arena_init(src);
 }
 
-/* zero: from calloc, which knows that fresh pages from the kernel are
- * zero already; a memset would touch every page once more. */
+/* A block of size usable bytes. zero: its memory must read as zeros; it
+ * does for free when it comes from the kernel (mmap, or calloc of fresh
+ * pages), where a memset would touch every page once more. */
 static struct arena_block *block_new(size_t size, bool zero)
 {
 	struct arena_block *b;
+	bool mapped = false;
 
 	if (size > SIZE_MAX - sizeof(*b))
 		return NULL;
-	b = zero ? calloc(1, sizeof(*b) + size) : malloc(sizeof(*b) + size);
+	if (sizeof(*b) + size >= ARENA_HUGE) {
+		b = mmap(NULL, sizeof(*b) + size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (b != MAP_FAILED) {
+			/* best effort: without it, 4 KiB pages */
+			(void)madvise(b, sizeof(*b) + size, MADV_HUGEPAGE);
+			mapped = true;
+		} else {
+			b = NULL;
+		}
+	}
+	if (!mapped)
+		b = zero ? calloc(1, sizeof(*b) + size) : malloc(sizeof(*b) + size);
 	if (!b)
 		return NULL;
 	b->next = NULL;
 	b->size = size;
 	b->pos = 0;
+	b->mapped = mapped;
 	return b;
 }
 
@@ -91,7 +123,7 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 {
 	const size_t align = alignof(max_align_t);
 	struct arena_block *b = a->head;
-	size_t pos;
+	size_t pos, grow;
 
 	if (size == 0)
 		size = 1;
@@ -108,7 +140,11 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 			return b->data + pos;
 		}
 	}
-	if (size > ARENA_BLOCK_SIZE / 4) {
+	grow = b ? (b->size < ARENA_BLOCK_MAX ? b->size * 2 : ARENA_BLOCK_MAX)
+		 : ARENA_BLOCK_MIN;
+	if (grow < ARENA_BLOCK_MIN)	/* b was a large request's block */
+		grow = ARENA_BLOCK_MIN;
+	if (size > grow / 4) {
 		/* A large request gets a block of its own, linked behind
 		 * the current one so that the current one stays in use. */
 		struct arena_block *big = block_new(size, *zeroed);
@@ -126,7 +162,7 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 		return big->data;
 	}
 	*zeroed = false;
-	b = block_new(ARENA_BLOCK_SIZE, false);
+	b = block_new(grow, false);
 	if (!b)
 		return NULL;
 	b->next = a->head;
