@@ -97,12 +97,19 @@ static struct arena_block *block_new(size_t size, bool zero)
 
 	if (size > SIZE_MAX - sizeof(*b))
 		return NULL;
-	if (sizeof(*b) + size >= ARENA_HUGE) {
-		b = mmap(NULL, sizeof(*b) + size, PROT_READ | PROT_WRITE,
+	if (sizeof(*b) + size >= ARENA_HUGE &&
+	    sizeof(*b) + size <= SIZE_MAX - ARENA_HUGE) {
+		/* whole huge pages: the kernel places a mapping that is a
+		 * multiple of 2 MiB on a 2 MiB boundary, and the rest of
+		 * the last one is usable */
+		size_t len = (sizeof(*b) + size + ARENA_HUGE - 1) & ~(ARENA_HUGE - 1);
+
+		b = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (b != MAP_FAILED) {
 			/* best effort: without it, 4 KiB pages */
-			(void)madvise(b, sizeof(*b) + size, MADV_HUGEPAGE);
+			(void)madvise(b, len, MADV_HUGEPAGE);
+			size = len - sizeof(*b);
 			mapped = true;
 		} else {
 			b = NULL;
@@ -140,10 +147,12 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 			return b->data + pos;
 		}
 	}
-	grow = b ? (b->size < ARENA_BLOCK_MAX ? b->size * 2 : ARENA_BLOCK_MAX)
-		 : ARENA_BLOCK_MIN;
-	if (grow < ARENA_BLOCK_MIN)	/* b was a large request's block */
-		grow = ARENA_BLOCK_MIN;
+	/* the next block's bytes in all: twice the current one's */
+	grow = ARENA_BLOCK_MIN;
+	if (b && b->size + sizeof(*b) >= ARENA_BLOCK_MAX / 2)
+		grow = ARENA_BLOCK_MAX;
+	else if (b && 2 * (b->size + sizeof(*b)) > grow)
+		grow = 2 * (b->size + sizeof(*b));
 	if (size > grow / 4) {
 		/* A large request gets a block of its own, linked behind
 		 * the current one so that the current one stays in use. */
@@ -162,7 +171,7 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 		return big->data;
 	}
 	*zeroed = false;
-	b = block_new(grow, false);
+	b = block_new(grow - sizeof(*b), false);	/* grow bytes in all */
 	if (!b)
 		return NULL;
 	b->next = a->head;
