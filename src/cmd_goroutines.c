@@ -3,6 +3,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dump.h"
@@ -77,6 +78,8 @@ static int parse_dump(struct dump_parser *parser, struct goroutine_sink *sink,
 		return 0;
 	return dump_parse_rest(parser, in, head, err);
 }
+
+static char out_buf[1 << 20];
 
 int cmd_goroutines(int argc, char **argv)
 {
@@ -272,6 +275,10 @@ int cmd_goroutines(int argc, char **argv)
 	}
 	if ((ret = cli_output_open(&out, cc.output)) != EXIT_OK)
 		goto out;
+	/* the report is written in many small pieces: one write(2) per
+	 * MiB rather than per BUFSIZ bytes (a terminal stays line by line) */
+	if (!isatty(fileno(out.fp)))
+		(void)setvbuf(out.fp, out_buf, _IOFBF, sizeof(out_buf));
 	if (cc.format == CLI_FORMAT_JSON)
 		wr = goroutines_write_json(out.fp, &run.groups, &meta);
 	else if (cc.format == CLI_FORMAT_FOLDED)
