@@ -22,6 +22,11 @@
 
 #define LEAKSCOPE_VERSION "0.1.0"
 
+/* Turns SIGBUS while a file is mapped (input_mapped_name: another
+ * process truncated it) into "leakscope: FILE: the file shrank while it
+ * was read" and exit status 1; any other SIGBUS stays fatal. */
+void cli_catch_sigbus(void);
+
 /* Prints "leakscope: SUBJECT[:LINE]: MSG" to stderr; returns EXIT_DATA. */
 int cli_report(const struct ls_error *err);
 

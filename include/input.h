@@ -98,6 +98,11 @@ void input_read_ahead(struct input *in);
  * (madvise(MADV_DONTNEED) is fine: the mapping is private). */
 const char *input_map(struct input *in, size_t *len);
 
+/* The name of the file input_map() has mapped, NULL while none is. When
+ * another process truncates a mapped file, reading past its new end
+ * raises SIGBUS; the CLI's handler (cli_catch_sigbus) names the file. */
+extern const char *volatile input_mapped_name;
+
 /* Closes the input; stops and joins a read-ahead thread first. */
 void input_close(struct input *in);
 

@@ -5,6 +5,7 @@
 #include "progress.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,6 +13,32 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+static void on_sigbus(int sig)
+{
+	static const char pre[] = "leakscope: ";
+	static const char msg[] = ": the file shrank while it was read\n";
+	const char *name = input_mapped_name;
+
+	if (name) {	/* write(2) and _exit only: a signal handler */
+		(void)!write(STDERR_FILENO, pre, sizeof(pre) - 1);
+		(void)!write(STDERR_FILENO, name, strlen(name));
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		_exit(EXIT_DATA);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cli_catch_sigbus(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGBUS, &sa, NULL);
+}
 
 int cli_report(const struct ls_error *err)
 {

@@ -121,8 +121,10 @@ void input_close(struct input *in)
 	if (in->reader)
 		reader_stop(in->reader);
 	in->reader = NULL;
-	if (in->map)
+	if (in->map) {
+		input_mapped_name = NULL;
 		munmap(in->map, in->map_len);
+	}
 	in->map = NULL;
 	if (in->file_size && input_progress)
 		input_progress(in->name, 0, 0, true);
@@ -313,6 +315,8 @@ static long take_block(struct input *in, struct ls_error *err)
 	return b->got;
 }
 
+const char *volatile input_mapped_name;
+
 const char *input_map(struct input *in, size_t *len)
 {
 	struct stat st;
@@ -333,6 +337,7 @@ const char *input_map(struct input *in, size_t *len)
 		return NULL;
 	in->map = m;
 	in->map_len = (size_t)st.st_size;
+	input_mapped_name = in->name;
 	*len = in->map_len;
 	return m;
 }

@@ -87,6 +87,7 @@ int main(int argc, char **argv)
 		return cli_usage_error(NULL,
 			"'%s' is not a leakscope command; see 'leakscope --help'",
 			argv[1]);
+	cli_catch_sigbus();
 	/* progress for large inputs, only where a person watches */
 	if (isatty(STDERR_FILENO))
 		input_progress = cli_progress;
