@@ -1,0 +1,57 @@
+/* json_stream.h - write JSON straight to a FILE, laid out as jansson does
+ *
+ * The output is byte for byte what json_dumpf() prints for the same values
+ * with JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(p), so a
+ * writer can stream a large document instead of building it in memory:
+ * members one per line, indented two spaces a level, "key": value, empty
+ * arrays and objects as [] and {}; strings escaped as jansson escapes them
+ * by default ('"', '\\', control characters; '/' and non-ASCII UTF-8 as
+ * they are); integers as "%lld"; reals as "%.<p>g" with ".0" added when
+ * neither '.' nor 'e' is there and the exponent without '+' or leading 0s.
+ *
+ * A value that jansson refuses to build (a string that is not valid UTF-8,
+ * a real that is NaN or infinite) is left out, and so is the key before
+ * it: the same document as json_object_set_new(o, key, json_string(s))
+ * or json_array_append_new(a, json_real(v)), which fail and add nothing.
+ *
+ * The stream borrows fp and writes as it goes; it neither flushes nor
+ * reports write errors: check ferror(fp) when done. No heap memory.
+ */
+#ifndef LEAKSCOPE_JSON_STREAM_H
+#define LEAKSCOPE_JSON_STREAM_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct json_stream {
+	FILE *fp;
+	int precision;		/* %g digits for reals; 0 = 17, as jansson */
+	unsigned depth;		/* open arrays and objects */
+	bool first;		/* nothing written yet in the innermost one */
+	const char *key;	/* written with the next value, or NULL */
+};
+
+void json_stream_init(struct json_stream *js, FILE *fp, int precision);
+
+/* Whether s is UTF-8 that jansson accepts for a string or a key. */
+bool json_stream_utf8(const char *s);
+
+/* The key of the next value in an object. -1 when jansson would refuse
+ * the key (not valid UTF-8): nothing is kept, and the caller must not
+ * write the value. */
+int json_stream_key(struct json_stream *js, const char *key);
+
+void json_stream_begin_object(struct json_stream *js);
+void json_stream_end_object(struct json_stream *js);
+void json_stream_begin_array(struct json_stream *js);
+void json_stream_end_array(struct json_stream *js);
+
+/* Values. string and real return -1 and write nothing, not even a pending
+ * key, for a value jansson refuses; the others cannot fail. */
+int json_stream_string(struct json_stream *js, const char *s);
+int json_stream_real(struct json_stream *js, double v);
+void json_stream_integer(struct json_stream *js, long long v);
+void json_stream_bool(struct json_stream *js, bool v);
+void json_stream_null(struct json_stream *js);
+
+#endif

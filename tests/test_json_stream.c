@@ -1,0 +1,205 @@
+/* test_json_stream.c - the streamed JSON matches jansson's json_dumps */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <math.h>
+
+#include "json_stream.h"
+
+#define FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+static char *out;
+static size_t outlen;
+static FILE *fp;
+
+static struct json_stream *open_stream(struct json_stream *js)
+{
+	fp = open_memstream(&out, &outlen);
+	assert_non_null(fp);
+	json_stream_init(js, fp, 15);
+	return js;
+}
+
+/* The streamed text against jansson's for root, which this frees. */
+static void check(json_t *root)
+{
+	char *want = json_dumps(root, FLAGS);
+
+	assert_non_null(want);
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(out, want);
+	free(want);
+	free(out);
+	json_decref(root);
+}
+
+static const char *const strings[] = {
+	"", "plain", "quote \" backslash \\ slash / end",
+	"\b\f\n\r\t", "\x01\x02\x1b\x1f\x7f", "é € 😀 \xef\xbf\xbf \xf4\x8f\xbf\xbf",
+	/* not UTF-8: a lone continuation, C0/C1, F5, overlong, surrogate,
+	 * beyond U+10FFFF, cut short */
+	"a\x80", "\xc0\xaf", "\xc1\xbf", "\xf5\x80\x80\x80", "\xe0\x80\xaf",
+	"\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf0\x8f\xbf\xbf", "\xc3", "\xe2\x82",
+	"ok \xff",
+};
+
+static const double reals[] = {
+	0.1, 1e21, -0.0, 0.0, 5650.0, 1.0 / 3, -2.0 / 3, 1e-5, 1e-300, 5e-324,
+	1.7976931348623157e308, 123456789012345678.0, 12.35, 1e15, 1e16, -1.5e-7,
+	NAN, INFINITY, -INFINITY,
+};
+
+static const long long integers[] = {
+	0, 1, -1, 9, 10, 1234567890123LL, INT64_MAX, INT64_MIN, INT64_MIN + 1,
+};
+
+/* Every string as a value and as a key; those jansson refuses leave out
+ * the member, key and all. */
+static void test_json_stream__strings(void **state)
+{
+	struct json_stream js;
+	json_t *root = json_object(), *a = json_array();
+	size_t i;
+
+	(void)state;
+	open_stream(&js);
+	json_stream_begin_object(&js);
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "s%zu", i);
+		json_object_set_new(root, key, json_string(strings[i]));
+		json_stream_key(&js, key);
+		json_stream_string(&js, strings[i]);
+		json_object_set_new(root, strings[i], json_integer((json_int_t)i));
+		if (json_stream_key(&js, strings[i]) == 0)
+			json_stream_integer(&js, (long long)i);
+		else
+			assert_false(json_stream_utf8(strings[i]));
+	}
+	json_stream_key(&js, "array");
+	json_stream_begin_array(&js);
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		json_array_append_new(a, json_string(strings[i]));
+		json_stream_string(&js, strings[i]);
+	}
+	json_stream_end_array(&js);
+	json_object_set_new(root, "array", a);
+	json_stream_end_object(&js);
+	check(root);
+}
+
+static void test_json_stream__numbers(void **state)
+{
+	struct json_stream js;
+	json_t *root = json_array(), *o = json_object();
+	size_t i;
+
+	(void)state;
+	open_stream(&js);
+	json_stream_begin_array(&js);
+	for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+		json_array_append_new(root, json_real(reals[i]));
+		assert_int_equal(json_stream_real(&js, reals[i]),
+				 isfinite(reals[i]) ? 0 : -1);
+	}
+	for (i = 0; i < sizeof(integers) / sizeof(integers[0]); i++) {
+		json_array_append_new(root, json_integer(integers[i]));
+		json_stream_integer(&js, integers[i]);
+	}
+	json_stream_begin_object(&js);
+	json_object_set_new(o, "nan", json_real(NAN));
+	json_stream_key(&js, "nan");
+	json_stream_real(&js, NAN);
+	json_object_set_new(o, "third", json_real(1.0 / 3));
+	json_stream_key(&js, "third");
+	json_stream_real(&js, 1.0 / 3);
+	json_stream_end_object(&js);
+	json_array_append_new(root, o);
+	json_stream_end_array(&js);
+	check(root);
+}
+
+/* Empty arrays and objects at each place, nesting, null and booleans. */
+static void test_json_stream__layout(void **state)
+{
+	struct json_stream js;
+	json_t *root = json_object(), *a = json_array(), *o = json_object();
+
+	(void)state;
+	open_stream(&js);
+	json_stream_begin_object(&js);
+	json_object_set_new(root, "empty_array", json_array());
+	json_stream_key(&js, "empty_array");
+	json_stream_begin_array(&js);
+	json_stream_end_array(&js);
+	json_object_set_new(root, "empty_object", json_object());
+	json_stream_key(&js, "empty_object");
+	json_stream_begin_object(&js);
+	json_stream_end_object(&js);
+	json_array_append_new(a, json_array());
+	json_array_append_new(a, json_object());
+	json_array_append_new(a, json_null());
+	json_array_append_new(a, json_true());
+	json_array_append_new(a, json_false());
+	json_object_set_new(o, "deep", json_pack("[[[{}]]]"));
+	json_array_append_new(a, o);
+	json_object_set_new(root, "list", a);
+	json_stream_key(&js, "list");
+	json_stream_begin_array(&js);
+	json_stream_begin_array(&js);
+	json_stream_end_array(&js);
+	json_stream_begin_object(&js);
+	json_stream_end_object(&js);
+	json_stream_null(&js);
+	json_stream_bool(&js, true);
+	json_stream_bool(&js, false);
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "deep");
+	json_stream_begin_array(&js);
+	json_stream_begin_array(&js);
+	json_stream_begin_array(&js);
+	json_stream_begin_object(&js);
+	json_stream_end_object(&js);
+	json_stream_end_array(&js);
+	json_stream_end_array(&js);
+	json_stream_end_array(&js);
+	json_stream_end_object(&js);
+	json_stream_end_array(&js);
+	json_stream_end_object(&js);
+	check(root);
+}
+
+static void test_json_stream__empty_root(void **state)
+{
+	struct json_stream js;
+
+	(void)state;
+	open_stream(&js);
+	json_stream_begin_object(&js);
+	json_stream_end_object(&js);
+	check(json_object());
+	open_stream(&js);
+	json_stream_begin_array(&js);
+	json_stream_end_array(&js);
+	check(json_array());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_stream__strings),
+		cmocka_unit_test(test_json_stream__numbers),
+		cmocka_unit_test(test_json_stream__layout),
+		cmocka_unit_test(test_json_stream__empty_root),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
