@@ -1,10 +1,10 @@
 /* goroutines_write.c - goroutine groups as text, JSON and folded stacks */
 #include "goroutines.h"
 #include "flame.h"
+#include "json_stream.h"
 #include "sites.h"
 #include "strbuf.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -154,83 +154,139 @@ void goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 
 static void add_id(uint64_t id, void *ctx)
 {
-	json_array_append_new((json_t *)ctx, json_integer((json_int_t)id));
+	json_stream_integer(ctx, (long long)id);
 }
 
-static json_t *frame_json(const struct dump_frame *f, bool user)
+static void frame_json(struct json_stream *js, const struct dump_frame *f,
+		       bool user)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "func", json_string(f->func));
-	json_object_set_new(o, "file", json_string(f->file));
-	json_object_set_new(o, "line", json_integer(f->line));
-	if (f->inlined)
-		json_object_set_new(o, "inlined", json_true());
-	if (user)
-		json_object_set_new(o, "user", json_true());
-	return o;
+	json_stream_begin_object(js);
+	json_stream_key(js, "func");
+	json_stream_string(js, f->func);
+	json_stream_key(js, "file");
+	json_stream_string(js, f->file);
+	json_stream_key(js, "line");
+	json_stream_integer(js, f->line);
+	if (f->inlined) {
+		json_stream_key(js, "inlined");
+		json_stream_bool(js, true);
+	}
+	if (user) {
+		json_stream_key(js, "user");
+		json_stream_bool(js, true);
+	}
+	json_stream_end_object(js);
 }
 
+static const char *state_key(const struct ggroup *g, size_t j)
+{
+	return g->states[j].state[0] ? g->states[j].state : "?";
+}
+
+/* "states" as a jansson object built by setting each key in turn: a key
+ * seen twice (a state "?" beside an unknown one) stays where it came
+ * first, with the count set last. */
+static void states_json(struct json_stream *js, const struct ggroup *g)
+{
+	size_t j, k, last;
+
+	json_stream_begin_object(js);
+	for (j = 0; j < g->nstates; j++) {
+		for (k = 0; k < j && strcmp(state_key(g, k), state_key(g, j)); k++)
+			;
+		if (k < j)
+			continue;
+		for (last = k = j; k < g->nstates; k++)
+			if (!strcmp(state_key(g, k), state_key(g, j)))
+				last = k;
+		if (json_stream_key(js, state_key(g, j)) == 0)
+			json_stream_integer(js, (long long)g->states[last].count);
+	}
+	json_stream_end_object(js);
+}
+
+static void group_json(struct json_stream *js, const struct ggroup *g)
+{
+	size_t j;
+
+	json_stream_begin_object(js);
+	json_stream_key(js, "count");
+	json_stream_integer(js, (long long)g->count);
+	json_stream_key(js, "state");
+	json_stream_string(js, ggroup_state(g));
+	json_stream_key(js, "states");
+	states_json(js, g);
+	json_stream_key(js, "wait_minutes");
+	json_stream_begin_array(js);
+	json_stream_integer(js, g->wait_min);
+	json_stream_integer(js, g->wait_max);
+	json_stream_end_array(js);
+	json_stream_key(js, "locked");
+	json_stream_integer(js, (long long)g->locked);
+	json_stream_key(js, "created_by");
+	if (g->has_created_by) {
+		json_stream_begin_object(js);
+		json_stream_key(js, "func");
+		json_stream_string(js, g->created_by.func);
+		json_stream_key(js, "file");
+		json_stream_string(js, g->created_by.file);
+		json_stream_key(js, "line");
+		json_stream_integer(js, g->created_by.line);
+		json_stream_end_object(js);
+	} else {
+		json_stream_null(js);
+	}
+	json_stream_key(js, "ids");
+	json_stream_begin_array(js);
+	ggroup_each_id(g, add_id, js);
+	json_stream_end_array(js);
+	json_stream_key(js, "frames");
+	json_stream_begin_array(js);
+	for (j = 0; j < g->nframes; j++)
+		frame_json(js, &g->frames[j], (long)j == g->user_frame);
+	json_stream_end_array(js);
+	if (g->labels[0]) {
+		json_stream_key(js, "labels");
+		json_stream_string(js, g->labels);
+	}
+	json_stream_key(js, "benign");
+	json_stream_bool(js, g->benign);
+	json_stream_key(js, "truncated");
+	json_stream_integer(js, (long long)g->truncated);
+	json_stream_key(js, "score");
+	json_stream_real(js, floor(g->score * 100 + 0.5) / 100);
+	json_stream_end_object(js);
+}
+
+/* Group by group as it goes, in the layout json_dumpf() gave the whole
+ * document with JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+ * JSON_REAL_PRECISION(15); stops early once a write fails. */
 int goroutines_write_json(FILE *fp, const struct goroutine_groups *gs,
 			  const struct goroutines_meta *m)
 {
-	json_t *root = json_object(), *groups = json_array();
-	size_t i, j, n = shown(gs, m);
-	int r;
+	struct json_stream js;
+	size_t i, n = shown(gs, m);
 
-	if (!root || !groups)
-		return -1;
-	json_object_set_new(root, "total", json_integer((json_int_t)gs->total));
-	json_object_set_new(root, "truncated", json_boolean(m->truncated));
-	json_object_set_new(root, "dumps", json_integer((json_int_t)m->ndumps));
-	json_object_set_new(root, "dump", json_integer((json_int_t)m->dump));
-	json_object_set_new(root, "reason", json_string(m->reason ? m->reason : ""));
-	for (i = 0; i < n; i++) {
-		const struct ggroup *g = gs->list[i];
-		json_t *o = json_object(), *a, *st;
-
-		json_object_set_new(o, "count", json_integer((json_int_t)g->count));
-		json_object_set_new(o, "state", json_string(ggroup_state(g)));
-		st = json_object();
-		for (j = 0; j < g->nstates; j++)
-			json_object_set_new(st, g->states[j].state[0] ? g->states[j].state : "?",
-					    json_integer((json_int_t)g->states[j].count));
-		json_object_set_new(o, "states", st);
-		a = json_array();
-		json_array_append_new(a, json_integer(g->wait_min));
-		json_array_append_new(a, json_integer(g->wait_max));
-		json_object_set_new(o, "wait_minutes", a);
-		json_object_set_new(o, "locked", json_integer((json_int_t)g->locked));
-		if (g->has_created_by) {
-			json_t *cb = json_object();
-
-			json_object_set_new(cb, "func", json_string(g->created_by.func));
-			json_object_set_new(cb, "file", json_string(g->created_by.file));
-			json_object_set_new(cb, "line", json_integer(g->created_by.line));
-			json_object_set_new(o, "created_by", cb);
-		} else {
-			json_object_set_new(o, "created_by", json_null());
-		}
-		a = json_array();
-		ggroup_each_id(g, add_id, a);
-		json_object_set_new(o, "ids", a);
-		a = json_array();
-		for (j = 0; j < g->nframes; j++)
-			json_array_append_new(a, frame_json(&g->frames[j],
-							    (long)j == g->user_frame));
-		json_object_set_new(o, "frames", a);
-		if (g->labels[0])
-			json_object_set_new(o, "labels", json_string(g->labels));
-		json_object_set_new(o, "benign", json_boolean(g->benign));
-		json_object_set_new(o, "truncated", json_integer((json_int_t)g->truncated));
-		json_object_set_new(o, "score", json_real(floor(g->score * 100 + 0.5) / 100));
-		json_array_append_new(groups, o);
-	}
-	json_object_set_new(root, "groups", groups);
-	r = json_dumpf(root, fp, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	json_stream_init(&js, fp, 15);
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "total");
+	json_stream_integer(&js, (long long)gs->total);
+	json_stream_key(&js, "truncated");
+	json_stream_bool(&js, m->truncated);
+	json_stream_key(&js, "dumps");
+	json_stream_integer(&js, (long long)m->ndumps);
+	json_stream_key(&js, "dump");
+	json_stream_integer(&js, (long long)m->dump);
+	json_stream_key(&js, "reason");
+	json_stream_string(&js, m->reason ? m->reason : "");
+	json_stream_key(&js, "groups");
+	json_stream_begin_array(&js);
+	for (i = 0; i < n && !ferror(fp); i++)
+		group_json(&js, gs->list[i]);
+	json_stream_end_array(&js);
+	json_stream_end_object(&js);
 	fputc('\n', fp);
-	json_decref(root);
-	return r;
+	return ferror(fp) ? -1 : 0;
 }
 
 static int cmp_str(const void *a, const void *b)
