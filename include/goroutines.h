@@ -225,7 +225,8 @@ void goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 			   const struct goroutines_meta *m);
 
 /* JSON: {"total","truncated","dumps","dump","groups":[...]} in that key
- * order (see leakscope(1)). 0, or -1 when out of memory. */
+ * order (see leakscope(1)), written group by group as it goes
+ * (json_stream.h). 0, or -1 once a write to fp has failed. */
 int goroutines_write_json(FILE *fp, const struct goroutine_groups *gs,
 			  const struct goroutines_meta *m);
 
