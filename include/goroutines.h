@@ -220,9 +220,10 @@ struct goroutines_meta {
 };
 
 /* Human-readable report: one block per group, leaf frame first, the first
- * frame of the service's own code marked with '>'. */
-void goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
-			   const struct goroutines_meta *m);
+ * frame of the service's own code marked with '>'. 0, or -1 when out of
+ * memory (write errors are the caller's: ferror). */
+int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
+			  const struct goroutines_meta *m);
 
 /* JSON: {"total","truncated","dumps","dump","groups":[...]} in that key
  * order (see leakscope(1)), written group by group as it goes

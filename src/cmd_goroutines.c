@@ -286,7 +286,7 @@ int cmd_goroutines(int argc, char **argv)
 	else if (cc.format == CLI_FORMAT_SVG)
 		wr = goroutines_write_svg(out.fp, &run.groups, &meta);
 	else
-		goroutines_write_text(out.fp, &run.groups, &meta);
+		wr = goroutines_write_text(out.fp, &run.groups, &meta);
 	if (wr < 0 && !ferror(out.fp))
 		cli_errorf(NULL, "out of memory");
 	ret = cli_output_close(&out, wr == 0);
