@@ -83,6 +83,15 @@ int input_getline(struct input *in, struct strbuf *sb, struct ls_error *err);
 int input_getline_ref(struct input *in, const char **line, size_t *len,
 		      struct strbuf *spill, struct ls_error *err);
 
+/* Like input_getline_ref, for several lines at once: *data[0..*len) is
+ * every whole line at hand in the read buffer (each ends in '\n'), or
+ * else the one line input_getline_ref would give. Leaves in->lineno to
+ * the caller, who adds the lines it took before the next call (the
+ * number an error about a long line names). 1, 0 at end of input, -1 on
+ * error. */
+int input_getlines_ref(struct input *in, const char **data, size_t *len,
+		       struct strbuf *spill, struct ls_error *err);
+
 /* From here on, reads ahead on a thread of its own while the caller
  * consumes (when workers_count() allows more than one thread and the
  * thread starts; else nothing changes). Content, errors and where they

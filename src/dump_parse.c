@@ -598,6 +598,66 @@ static bool is_c_name(const char *s, size_t len)
 	return true;
 }
 
+/* The pending frame (or created by) gets the file and line of the file
+ * node next, which line_repeats() matched. */
+static void set_file(struct dump_parser *p, struct dump_stack *next)
+{
+	struct goroutine *g = &p->cur;
+	struct dump_frame *f = p->pending_created_by ? &g->created_by
+				: &p->frames[g->nframes - 1];
+
+	f->file = next->str;
+	f->line = next->line;
+	f->offset = ((const struct stack_file *)next)->offset;
+	p->pending_frame = p->pending_created_by = false;
+	p->at = next;
+}
+
+/* Adds the frame of the function line s (its name s[0..flen), or known,
+ * the trie node that line_repeats() matched; the arguments
+ * s[astart..astart + alen)) to the current goroutine. */
+static int push_frame(struct dump_parser *p, struct dump_stack *known,
+		      const char *s, size_t flen, size_t astart, size_t alen,
+		      struct ls_error *err)
+{
+	struct goroutine *g = &p->cur;
+	struct dump_frame *f;
+	long long aoff;
+
+	if (g->nframes == p->aframes) {
+		size_t n = p->aframes ? p->aframes * 2 : 64;
+		struct dump_frame *nf = realloc(p->frames, n * sizeof(*nf));
+		size_t *no;
+
+		if (!nf)
+			return oom(p, err);
+		p->frames = nf;
+		no = realloc(p->args_off, n * sizeof(*no));
+		if (!no)
+			return oom(p, err);
+		p->args_off = no;
+		p->aframes = n;
+	}
+	f = &p->frames[g->nframes];
+	memset(f, 0, sizeof(*f));
+	if (known) {
+		f->func = known->str;
+		p->at = known;
+	} else {
+		f->func = stack_step(p, PLACE_FUNC(g->nframes), 0, s, flen, 0, 0);
+		if (!f->func)
+			return oom(p, err);
+	}
+	f->file = "";
+	f->inlined = alen == 3 && memcmp(s + astart, "...", 3) == 0;
+	aoff = scratch_add(p, s + astart, alen);
+	if (aoff < 0)
+		return oom(p, err);
+	p->args_off[g->nframes] = (size_t)aoff;
+	g->nframes++;
+	return 0;
+}
+
 static int body_line(struct dump_parser *p, const char *s, size_t len,
 		     bool *handled, struct ls_error *err)
 {
@@ -611,16 +671,9 @@ static int body_line(struct dump_parser *p, const char *s, size_t len,
 	/* A repeated stack: the line that came next here last time? */
 	if (next && !p->in_ancestor && line_repeats(next, s, len)) {
 		if (p->pending_frame || p->pending_created_by) {
-			struct dump_frame *f = p->pending_created_by ? &g->created_by
-						: &p->frames[g->nframes - 1];
-
 			if (next->place == (p->pending_created_by ? PLACE_CB_FILE :
 					    PLACE_FILE(g->nframes - 1))) {
-				f->file = next->str;
-				f->line = next->line;
-				f->offset = ((const struct stack_file *)next)->offset;
-				p->pending_frame = p->pending_created_by = false;
-				p->at = next;
+				set_file(p, next);
 				return 0;
 			}
 		} else if (next->place == PLACE_FUNC(g->nframes)) {
@@ -717,46 +770,11 @@ static int body_line(struct dump_parser *p, const char *s, size_t len,
 		goto frame;
 	}
 	if (split_call(s, len, &flen, &astart, &alen)) {
-		struct dump_frame *f;
-		long long aoff;
 frame:
-
 		p->pending_frame = true;
 		if (p->in_ancestor)
 			return 0;
-		if (g->nframes == p->aframes) {
-			size_t n = p->aframes ? p->aframes * 2 : 64;
-			struct dump_frame *nf = realloc(p->frames, n * sizeof(*nf));
-			size_t *no;
-
-			if (!nf)
-				return oom(p, err);
-			p->frames = nf;
-			no = realloc(p->args_off, n * sizeof(*no));
-			if (!no)
-				return oom(p, err);
-			p->args_off = no;
-			p->aframes = n;
-		}
-		f = &p->frames[g->nframes];
-		memset(f, 0, sizeof(*f));
-		if (known) {
-			f->func = known->str;
-			p->at = known;
-		} else {
-			f->func = stack_step(p, PLACE_FUNC(g->nframes), 0, s, flen,
-					     0, 0);
-			if (!f->func)
-				return oom(p, err);
-		}
-		f->file = "";
-		f->inlined = alen == 3 && memcmp(s + astart, "...", 3) == 0;
-		aoff = scratch_add(p, s + astart, alen);
-		if (aoff < 0)
-			return oom(p, err);
-		p->args_off[g->nframes] = (size_t)aoff;
-		g->nframes++;
-		return 0;
+		return push_frame(p, known, s, flen, astart, alen, err);
 	}
 	*handled = false;
 	return 0;
@@ -890,6 +908,101 @@ out:
 	return 0;
 }
 
+/* The lines at the start of data[0..len) that take the current goroutine
+ * on down a stack seen before, consumed without dump_parser_line(): a
+ * line that is, byte for byte, one body_line() would match with
+ * line_repeats() - a function line without indent, a file line after
+ * one tab, ended by '\n' - has the same effect here. A line ended by
+ * "\r\n" never is one: a node's name or file line never ends in '\r'.
+ * Stops before any other line (and one longer than max_line, or not
+ * ended in data): the caller parses it. Returns the bytes consumed, or
+ * -1 with err set. */
+static long long stack_lines(struct dump_parser *p, const char *data,
+			     size_t len, size_t max_line, struct ls_error *err)
+{
+	struct goroutine *g = &p->cur;
+	size_t pos = 0;
+
+	if (!p->in_goroutine || p->in_ancestor)
+		return 0;
+	while (pos < len) {
+		struct dump_stack *next = p->at->child;
+		const char *s = data + pos, *nl;
+		size_t n, rest = len - pos;
+
+		if (!next || !next->whole)
+			break;
+		if (p->pending_frame || p->pending_created_by) {
+			const struct stack_file *fn = (const struct stack_file *)next;
+
+			if (next->place != (p->pending_created_by ? PLACE_CB_FILE :
+					    PLACE_FILE(g->nframes - 1)))
+				break;
+			/* the line's length is known: no need to look for its end */
+			n = 1 + next->len + fn->tail_len;
+			if (n >= rest || s[n] != '\n' || n > max_line || s[0] != '\t' ||
+			    memcmp(s + 1, next->str, next->len) != 0 ||
+			    memcmp(s + 1 + next->len, fn->tail, fn->tail_len) != 0)
+				break;
+			set_file(p, next);
+		} else {
+			size_t a = (size_t)next->len + 1;
+
+			/* the name first, then the line's end after it */
+			if (next->place != PLACE_FUNC(g->nframes) || !next->len ||
+			    a >= rest || s[a - 1] != '(' ||
+			    memcmp(s, next->str, next->len) != 0 ||
+			    !(nl = memchr(s + a, '\n', rest - a)) ||
+			    (n = (size_t)(nl - s)) > max_line || n < a + 1 ||
+			    s[n - 1] != ')' ||
+			    memchr(s + a, ')', n - 1 - a) || memchr(s + a, '(', n - 1 - a))
+				break;
+			p->pending_frame = true;
+			if (push_frame(p, next, s, next->len, a, n - 1 - a, err) < 0)
+				return -1;
+		}
+		p->lineno++;
+		p->last_had_newline = true;
+		pos += n + 1;
+	}
+	return (long long)pos;
+}
+
+/* Feeds the lines of data[0..len) (the last one even without its '\n'):
+ * 0, 1 when a line is longer than max_line (fed up to there), or
+ * negative. */
+static int feed_lines(struct dump_parser *p, const char *data, size_t len,
+		      size_t max_line, struct ls_error *err)
+{
+	size_t pos = 0;
+	int r;
+
+	while (pos < len) {
+		const char *nl;
+		size_t end;
+
+		if (p->in_goroutine) {
+			long long n = stack_lines(p, data + pos, len - pos, max_line,
+						  err);
+
+			if (n < 0)
+				return -1;
+			pos += (size_t)n;
+			if (pos == len)
+				break;
+		}
+		nl = memchr(data + pos, '\n', len - pos);
+		end = nl ? (size_t)(nl - data) + 1 : len;
+		if (end - pos - (nl ? 1 : 0) > max_line)
+			return 1;
+		r = dump_parser_line(p, data + pos, end - pos, NULL, err);
+		if (r < 0)
+			return r;
+		pos = end;
+	}
+	return 0;
+}
+
 int dump_parser_finish(struct dump_parser *p, struct ls_error *err)
 {
 	if (p->in_goroutine) {
@@ -915,23 +1028,37 @@ int dump_parser_end(struct dump_parser *p, uint64_t bytes,
 	return dump_parser_finish(p, err);
 }
 
+/* Feeds the rest of in, block by block: 0 at its end, or negative. */
+static int feed_input(struct dump_parser *p, struct input *in,
+		      struct strbuf *spill, struct ls_error *err)
+{
+	const char *data;
+	size_t len;
+	int r;
+
+	while ((r = input_getlines_ref(in, &data, &len, spill, err)) > 0) {
+		long long before = p->lineno;
+
+		/* lines of a block are no longer than in->max_line */
+		r = feed_lines(p, data, len, SIZE_MAX, err);
+		in->lineno += p->lineno - before;
+		if (r < 0)
+			return r;
+	}
+	return r;
+}
+
 int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
 		    struct ls_error *err)
 {
 	struct input in;
 	struct strbuf spill = STRBUF_INIT;
-	const char *line;
-	size_t len;
 	int r;
 
 	if (input_open(&in, path, max, err) < 0)
 		return -1;
 	input_read_ahead(&in);
-	while ((r = input_getline_ref(&in, &line, &len, &spill, err)) > 0) {
-		r = dump_parser_line(p, line, len, NULL, err);
-		if (r < 0)
-			break;
-	}
+	r = feed_input(p, &in, &spill, err);
 	if (r == 0)
 		r = dump_parser_end(p, in.consumed, err);
 	if (r < 0 && !err->line && p->lineno)
@@ -959,20 +1086,12 @@ int dump_parse_rest(struct dump_parser *p, struct input *in,
 		    const struct strbuf *head, struct ls_error *err)
 {
 	struct strbuf spill = STRBUF_INIT;
-	const char *line;
-	size_t pos = 0, len;
-	int r = 0;
+	int r;
 
 	input_read_ahead(in);
-	while (pos < head->len && r >= 0) {
-		const char *nl = memchr(head->buf + pos, '\n', head->len - pos);
-		size_t end = nl ? (size_t)(nl - head->buf) + 1 : head->len;
-
-		r = dump_parser_line(p, head->buf + pos, end - pos, NULL, err);
-		pos = end;
-	}
-	while (r >= 0 && (r = input_getline_ref(in, &line, &len, &spill, err)) > 0)
-		r = dump_parser_line(p, line, len, NULL, err);
+	r = feed_lines(p, head->buf, head->len, SIZE_MAX, err);
+	if (r >= 0)
+		r = feed_input(p, in, &spill, err);
 	strbuf_release(&spill);
 	if (r >= 0)
 		r = dump_parser_end(p, in->consumed, err);
@@ -986,39 +1105,15 @@ int dump_parse_rest(struct dump_parser *p, struct input *in,
 int dump_parse_buffer(struct dump_parser *p, const char *data, size_t len,
 		      struct ls_error *err)
 {
-	size_t pos = 0;
-	int r;
+	int r = feed_lines(p, data, len, SIZE_MAX, err);
 
-	while (pos < len) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - data) + 1 : len;
-
-		r = dump_parser_line(p, data + pos, end - pos, NULL, err);
-		if (r < 0)
-			return r;
-		pos = end;
-	}
-	return dump_parser_end(p, len, err);
+	return r < 0 ? r : dump_parser_end(p, len, err);
 }
 
 int dump_parse_lines(struct dump_parser *p, const char *data, size_t len,
 		     size_t max_line, struct ls_error *err)
 {
-	size_t pos = 0;
-	int r;
-
-	while (pos < len) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - data) + 1 : len;
-
-		if (end - pos - (nl ? 1 : 0) > max_line)
-			return 1;
-		r = dump_parser_line(p, data + pos, end - pos, NULL, err);
-		if (r < 0)
-			return r;
-		pos = end;
-	}
-	return 0;
+	return feed_lines(p, data, len, max_line, err);
 }
 
 size_t dump_split_point(const char *data, size_t len, size_t from)

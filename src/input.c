@@ -514,6 +514,29 @@ int input_getline_ref(struct input *in, const char **line, size_t *len,
 	return r;
 }
 
+int input_getlines_ref(struct input *in, const char **data, size_t *len,
+		       struct strbuf *spill, struct ls_error *err)
+{
+	int r;
+
+	if (in->pos < in->end) {
+		const char *start = in->buf + in->pos;
+		const char *nl = memrchr(start, '\n', in->end - in->pos);
+
+		/* no line in the block is longer than the block */
+		if (nl && (size_t)(nl - start) <= in->max_line) {
+			*data = start;
+			*len = (size_t)(nl - start) + 1;
+			in->pos += *len;
+			return 1;
+		}
+	}
+	r = input_getline_ref(in, data, len, spill, err);
+	if (r > 0)
+		in->lineno--;
+	return r;
+}
+
 int input_slurp(const char *path, uint64_t max, struct strbuf *sb,
 		struct ls_error *err)
 {

@@ -8,7 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "dump.h"
+#include "strbuf.h"
 
 #define MAXG 64
 
@@ -355,6 +358,253 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* --- the fast path for repeated stacks (stack_lines) against the
+ * parser fed one line at a time --- */
+
+struct trace {
+	struct strbuf out;
+	const struct dump_stack *stacks[MAXG];
+	size_t nstacks;
+};
+
+/* Everything a goroutine carries, with its stack as the index of the
+ * first goroutine that had it (the pointers differ between parsers). */
+static int trace_goroutine(const struct goroutine *g, void *ctx)
+{
+	struct trace *t = ctx;
+	size_t i, k = t->nstacks;
+
+	for (i = 0; g->stack && i < t->nstacks; i++)
+		if (t->stacks[i] == g->stack)
+			k = i;
+	if (g->stack && k == t->nstacks) {
+		assert_true(t->nstacks < MAXG);
+		t->stacks[t->nstacks++] = g->stack;
+	}
+	strbuf_addf(&t->out, "g %llu [%s] %lld %d flags=%u line=%lld dump=%zu parent=%llu stack=%zd\n",
+		    (unsigned long long)g->id, g->state, (long long)g->wait_minutes,
+		    g->locked, g->flags, g->lineno, g->dump,
+		    (unsigned long long)g->parent_id, g->stack ? (ssize_t)k : -1);
+	strbuf_addf(&t->out, " header %s\n", g->header);
+	for (i = 0; i < g->nframes; i++) {
+		const struct dump_frame *f = &g->frames[i];
+
+		strbuf_addf(&t->out, " %s(%s)%s %s:%lld +%llx\n", f->func, f->args,
+			    f->inlined ? " inlined" : "", f->file, (long long)f->line,
+			    (unsigned long long)f->offset);
+	}
+	if (g->has_created_by)
+		strbuf_addf(&t->out, " created by %s %s:%lld +%llx\n", g->created_by.func,
+			    g->created_by.file, (long long)g->created_by.line,
+			    (unsigned long long)g->created_by.offset);
+	return 0;
+}
+
+static void trace_summary(struct trace *t, const struct dump_parser *p)
+{
+	size_t i;
+
+	strbuf_addf(&t->out, "lines=%lld dumps=%zu total=%zu\n", p->lineno,
+		    p->ndumps, p->total);
+	for (i = 0; i < p->ndumps; i++)
+		strbuf_addf(&t->out, "dump %zu: %zu truncated=%d\n", i,
+			    p->dumps[i].ngoroutines, p->dumps[i].truncated);
+}
+
+/* text fed one line at a time through dump_parser_line() */
+static void trace_by_line(const char *text, size_t len, struct trace *t)
+{
+	struct dump_parser p;
+	struct ls_error err;
+	size_t pos = 0;
+
+	strbuf_init(&t->out);
+	t->nstacks = 0;
+	ls_error_init(&err, "test");
+	dump_parser_init(&p, "test", trace_goroutine, NULL, t);
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) + 1 : len;
+
+		assert_int_equal(dump_parser_line(&p, text + pos, end - pos, NULL, &err), 0);
+		pos = end;
+	}
+	assert_int_equal(dump_parser_end(&p, len, &err), 0);
+	trace_summary(t, &p);
+	dump_parser_release(&p);
+}
+
+/* text in two blocks, split at cut (a line's start), through
+ * dump_parse_lines() */
+static void trace_by_block(const char *text, size_t len, size_t cut,
+			   struct trace *t)
+{
+	struct dump_parser p;
+	struct ls_error err;
+
+	strbuf_init(&t->out);
+	t->nstacks = 0;
+	ls_error_init(&err, "test");
+	dump_parser_init(&p, "test", trace_goroutine, NULL, t);
+	assert_int_equal(dump_parse_lines(&p, text, cut, SIZE_MAX, &err), 0);
+	assert_int_equal(dump_parse_lines(&p, text + cut, len - cut, SIZE_MAX, &err), 0);
+	assert_int_equal(dump_parser_end(&p, len, &err), 0);
+	trace_summary(t, &p);
+	dump_parser_release(&p);
+}
+
+/* Parsing text in blocks cut at every line start gives what the line by
+ * line parse gives. */
+static void check_fast(const char *text)
+{
+	size_t len = strlen(text), cut;
+	struct trace want, got;
+
+	trace_by_line(text, len, &want);
+	for (cut = 0; cut <= len; cut++) {
+		if (cut && cut < len && text[cut - 1] != '\n')
+			continue;
+		trace_by_block(text, len, cut, &got);
+		assert_string_equal(got.out.buf, want.out.buf);
+		strbuf_release(&got.out);
+	}
+	strbuf_release(&want.out);
+}
+
+#define G_HEAD(id) "goroutine " #id " [chan receive]:\n"
+#define G_BODY \
+	"main.worker(0xc000012345, 0x1)\n" \
+	"\t/app/main.go:42 +0x1d\n" \
+	"main.run(...)\n" \
+	"\t/app/run.go:7\n" \
+	"created by main.start in goroutine 1\n" \
+	"\t/app/main.go:30 +0x5f\n"
+
+static void test_dump__fast_diverges_at_function(void **state)
+{
+	(void)state;
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2) G_BODY "\n"
+		   G_HEAD(3) "main.worker(0xc000099999, 0x2)\n\t/app/main.go:42 +0x1d\n"
+		   "main.other(0x1)\n\t/app/run.go:7\n"
+		   "created by main.start in goroutine 1\n\t/app/main.go:30 +0x5f\n\n"
+		   G_HEAD(4) G_BODY);
+}
+
+static void test_dump__fast_diverges_at_file(void **state)
+{
+	(void)state;
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2)
+		   "main.worker(0xc000012345, 0x1)\n\t/app/main.go:43 +0x1d\n"
+		   "main.run(...)\n\t/app/run.go:7\n"
+		   "created by main.start in goroutine 1\n\t/app/main.go:30 +0x5f\n\n"
+		   G_HEAD(3) "main.worker(0x1, 0x1)\n\t/app/main.go:42 +0x1e\n"
+		   "main.run(...)\n\t/app/run.go:7 +0x2\n\n" G_HEAD(4) G_BODY "\n"
+		   G_HEAD(5) "main.worker(0x1, 0x1)\n\t/app/main.go:42 +0x1e\n"
+		   "main.run(...)\n\t/app/run.go:8\n\n" G_HEAD(6) G_BODY);
+}
+
+static void test_dump__fast_diverges_at_created_by(void **state)
+{
+	(void)state;
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2)
+		   "main.worker(0xc000012345, 0x1)\n\t/app/main.go:42 +0x1d\n"
+		   "main.run(...)\n\t/app/run.go:7\n"
+		   "created by main.begin in goroutine 9\n\t/app/main.go:30 +0x5f\n\n"
+		   G_HEAD(3) "main.worker(0xc000012345, 0x1)\n\t/app/main.go:42 +0x1d\n"
+		   "main.run(...)\n\t/app/run.go:7\n"
+		   "created by main.start in goroutine 1\n\t/app/main.go:31 +0x5f\n\n"
+		   G_HEAD(4) G_BODY "main.extra()\n\t/app/x.go:1\n");
+}
+
+static void test_dump__fast_args_differ(void **state)
+{
+	(void)state;
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2)
+		   "main.worker(0x1, {0x2, 0x3}, ...)\n\t/app/main.go:42 +0x1d\n"
+		   "main.run(0x1)\n\t/app/run.go:7\n"
+		   "created by main.start in goroutine 1\n\t/app/main.go:30 +0x5f\n\n"
+		   G_HEAD(3) "main.worker((0x1))\n\t/app/main.go:42 +0x1d\n"
+		   "main.run()\n\t/app/run.go:7\n\n"
+		   G_HEAD(4) "main.worker)(\n\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(5) "main.worker(0x1 \n\t/app/main.go:42 +0x1d\n");
+}
+
+static void test_dump__fast_crlf(void **state)
+{
+	(void)state;
+	check_fast(G_HEAD(1) G_BODY "\n"
+		   "goroutine 2 [chan receive]:\r\nmain.worker(0x2, 0x1)\r\n"
+		   "\t/app/main.go:42 +0x1d\r\nmain.run(...)\r\n\t/app/run.go:7\r\n\r\n"
+		   G_HEAD(3) "main.worker(0x2, 0x1)\n\t/app/main.go:42 +0x1d\r\r\n"
+		   "main.run(...)\n\t/app/run.go:7\n\n"
+		   G_HEAD(4) "main.worker(0x2, 0x1)\n\t/app/main.go:42 +0x1d\r\r\n"
+		   "  main.run(...)\n  \t/app/run.go:7 \n\n" G_HEAD(5) G_BODY);
+}
+
+static void test_dump__fast_cut_last_line(void **state)
+{
+	(void)state;
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2)
+		   "main.worker(0xc000012345, 0x1)\n\t/app/main.go:42 +0x1d");
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2)
+		   "main.worker(0xc000012345, 0x1)\n\t/app/main.go:42 +0x1");
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2)
+		   "main.worker(0xc000012345, 0x1)\n\t/app/main.go:42 +0x1d\nmain.run(...)");
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2) "main.worker(0xc000012345, 0x1");
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2) G_BODY);
+}
+
+/* A file of many goroutines, the last line of one ending at each offset
+ * near the read buffer's size, through dump_parse_file() (blocks of
+ * input_getlines_ref) against the line by line parse. */
+static void test_dump__fast_buffer_boundary(void **state)
+{
+	static const size_t sizes[] = { 256 * 1024, 512 * 1024, 1024 * 1024 };
+	const char *g = G_BODY "\n";
+	/* the header is "goroutine 000001 [chan receive]:\n" */
+	size_t unit = 33 + strlen(g), pad, si, shift;
+
+	(void)state;
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		for (shift = 0; shift < 4; shift++) {
+			struct strbuf text = STRBUF_INIT;
+			struct trace want, got;
+			struct dump_parser p;
+			struct ls_error err;
+			char path[] = "/tmp/test_dump_XXXXXX";
+			unsigned long id = 1;
+			int fd = mkstemp(path);
+			FILE *f;
+
+			assert_true(fd >= 0);
+			/* a log line, then goroutines of unit bytes each: one ends
+			 * at sizes[si] - shift */
+			pad = (sizes[si] - shift) % unit;
+			strbuf_addf(&text, "%*s\n", (int)(pad > 4 ? pad - 1 : pad + unit - 1),
+				    "log");
+			while (text.len < sizes[si] + 4096)
+				strbuf_addf(&text, "goroutine %06lu [chan receive]:\n%s", id++, g);
+			f = fdopen(fd, "w");
+			assert_non_null(f);
+			assert_int_equal(fwrite(text.buf, 1, text.len, f), text.len);
+			fclose(f);
+			trace_by_line(text.buf, text.len, &want);
+			strbuf_init(&got.out);
+			got.nstacks = 0;
+			ls_error_init(&err, "test");
+			dump_parser_init(&p, "test", trace_goroutine, NULL, &got);
+			assert_int_equal(dump_parse_file(&p, path, 0, &err), 0);
+			trace_summary(&got, &p);
+			dump_parser_release(&p);
+			assert_string_equal(got.out.buf, want.out.buf);
+			strbuf_release(&got.out);
+			strbuf_release(&want.out);
+			strbuf_release(&text);
+			unlink(path);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +629,13 @@ int main(void)
 		cmocka_unit_test(test_dump__header_variants),
 		cmocka_unit_test(test_dump__func_is_std),
 		cmocka_unit_test(test_dump__sniff),
+		cmocka_unit_test(test_dump__fast_diverges_at_function),
+		cmocka_unit_test(test_dump__fast_diverges_at_file),
+		cmocka_unit_test(test_dump__fast_diverges_at_created_by),
+		cmocka_unit_test(test_dump__fast_args_differ),
+		cmocka_unit_test(test_dump__fast_crlf),
+		cmocka_unit_test(test_dump__fast_cut_last_line),
+		cmocka_unit_test(test_dump__fast_buffer_boundary),
 	};
 
 	dump_parser_init(&parser, "test", NULL, NULL, NULL);
