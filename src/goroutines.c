@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "u64map.h"
+
 void goroutine_groups_init(struct goroutine_groups *gs)
 {
 	memset(gs, 0, sizeof(*gs));
@@ -339,12 +341,45 @@ int goroutine_sink_goroutine(const struct goroutine *g, void *ctx)
 }
 
 /* f with its strings interned in strings; false when out of memory. */
+/* The strings of one merge: each string of from (by its address; from's
+ * strings are interned, so the few distinct ones recur) to its copy
+ * interned in into's table, so that each is hashed and compared once. */
+struct str_map {
+	struct intern *strings;
+	struct u64map index;		/* address -> slot of to */
+	const char **to;
+	size_t n, alloc;
+};
+
+static const char *str_to(struct str_map *m, const char *s)
+{
+	long i = u64map_get(&m->index, (uint64_t)(uintptr_t)s);
+	const char *t;
+
+	if (i >= 0)
+		return m->to[i];
+	if (m->n == m->alloc) {
+		size_t a = m->alloc ? m->alloc * 2 : 256;
+		const char **nt = realloc(m->to, a * sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		m->to = nt;
+		m->alloc = a;
+	}
+	t = intern_str(m->strings, s, strlen(s));
+	if (!t || u64map_put(&m->index, (uint64_t)(uintptr_t)s, m->n) < 0)
+		return NULL;
+	m->to[m->n++] = t;
+	return t;
+}
+
 static bool frame_to(struct dump_frame *out, const struct dump_frame *f,
-		     struct intern *strings)
+		     struct str_map *m)
 {
 	*out = *f;
-	out->func = intern_str(strings, f->func, strlen(f->func));
-	out->file = intern_str(strings, f->file, strlen(f->file));
+	out->func = str_to(m, f->func);
+	out->file = str_to(m, f->file);
 	return out->func && out->file;
 }
 
@@ -367,6 +402,7 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 			   struct ls_error *err)
 {
 	struct dump_frame *frames = NULL, cb;
+	struct str_map m = { strings, U64MAP_INIT, NULL, 0, 0 };
 	size_t aframes = 0, i, j;
 	int r = 0;
 
@@ -390,9 +426,9 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 			aframes = src->nframes;
 		}
 		for (j = 0; j < src->nframes; j++)
-			if (!frame_to(&frames[j], &src->frames[j], strings))
+			if (!frame_to(&frames[j], &src->frames[j], &m))
 				goto oom;
-		if (src->has_created_by && !frame_to(&cb, &src->created_by, strings))
+		if (src->has_created_by && !frame_to(&cb, &src->created_by, &m))
 			goto oom;
 		dst = group_for(into, frames, src->nframes,
 				src->has_created_by ? &cb : NULL, "");
@@ -407,8 +443,7 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 		dst->truncated += src->truncated;
 		dst->flags |= src->flags;
 		for (j = 0; j < src->nstates; j++) {
-			const char *st = intern_str(strings, src->states[j].state,
-						    strlen(src->states[j].state));
+			const char *st = str_to(&m, src->states[j].state);
 
 			if (!st)
 				goto oom;
@@ -425,9 +460,13 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 		into->truncated |= from->truncated;
 	}
 	free(frames);
+	free(m.to);
+	u64map_release(&m.index);
 	return r;
 oom:
 	free(frames);
+	free(m.to);
+	u64map_release(&m.index);
 	return ls_error_set(err, "out of memory");
 }
 

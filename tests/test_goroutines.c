@@ -68,6 +68,49 @@ static void test_goroutines__group_ignores_args_and_parent(void **state)
 	goroutine_groups_release(&groups);
 }
 
+/* Merging groups of another parser maps each of its strings to the
+ * copy in the target's table: frames, created by and states alike. */
+static void test_goroutines__merge_maps_strings(void **state)
+{
+	static const char a[] =
+		"goroutine 1 [chan receive]:\nmain.w(0x1)\n\t/a.go:3 +0x1\n"
+		"created by main.main\n\t/a.go:9 +0x2\n";
+	static const char b[] =
+		"goroutine 2 [chan receive]:\nmain.w(0x2)\n\t/a.go:3 +0x1\n"
+		"created by main.main\n\t/a.go:9 +0x2\n\n"
+		"goroutine 3 [select]:\nmain.v()\n\t/a.go:5 +0x1\n"
+		"main.w(0x3)\n\t/a.go:3 +0x1\n";
+	struct goroutine_groups first;
+	struct dump_parser other;
+	const struct ggroup *g;
+
+	(void)state;
+	parse(a);
+	first = groups;
+	goroutine_groups_init(&groups);
+	dump_parser_init(&other, "u", add, NULL, NULL);
+	assert_int_equal(dump_parse_buffer(&other, b, strlen(b), &err), 0);
+	assert_int_equal(goroutine_groups_merge(&first, &parser.strings, &groups,
+						&err), 0);
+	goroutine_groups_release(&groups);
+	dump_parser_release(&other);	/* first keeps nothing of it */
+	assert_int_equal(first.total, 3);
+	assert_int_equal(first.n, 2);
+	g = first.list[0];
+	assert_int_equal(g->count, 2);
+	assert_int_equal(g->nstates, 1);
+	assert_ptr_equal(g->states[0].state,
+			 intern_str(&parser.strings, "chan receive", 12));
+	g = first.list[1];
+	assert_int_equal(g->nframes, 2);
+	assert_ptr_equal(g->frames[1].func, first.list[0]->frames[0].func);
+	assert_ptr_equal(g->frames[1].file, first.list[0]->frames[0].file);
+	assert_string_equal(g->frames[0].func, "main.v");
+	assert_ptr_equal(g->frames[0].func, intern_str(&parser.strings, "main.v", 6));
+	assert_string_equal(g->states[0].state, "select");
+	goroutine_groups_release(&first);
+}
+
 static void test_goroutines__nil_chan_outranks_count(void **state)
 {
 	(void)state;
@@ -145,6 +188,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_goroutines__group_ignores_args_and_parent),
+		cmocka_unit_test(test_goroutines__merge_maps_strings),
 		cmocka_unit_test(test_goroutines__nil_chan_outranks_count),
 		cmocka_unit_test(test_goroutines__benign_last),
 		cmocka_unit_test(test_goroutines__parse_wait),
