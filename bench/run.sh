@@ -6,7 +6,7 @@
 #   sh bench/run.sh validate   check the inputs with panicparse and go tool pprof
 #
 # Environment:
-#   BENCH_RUNS=N     runs per command, medians reported (default 3)
+#   BENCH_RUNS=N     runs per command, medians reported (default 5)
 #   BENCH_BIG=1      also generate the 1M-goroutine dumps (~3 GiB each) and run
 #                    the `cat big | leakscope goroutines -` row
 #   BENCH_ONLY="top goroutines"   run only these rows
@@ -22,7 +22,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 BIG=${BENCH_BIG:-0}
 ONLY=${BENCH_ONLY:-}
 BUILD=build/bench
