@@ -101,6 +101,9 @@ void snapshot_set_release(struct snapshot_set *set);
 
 enum snapshot_order { SNAP_ORDER_GIVEN = 0, SNAP_ORDER_NAME, SNAP_ORDER_TIME };
 
+/* The order --order=name names ("given", "name", "time"), or -1. */
+int snapshot_order_parse(const char *name);
+
 /* Loads every path (a directory: its files sorted by name), drops the
  * duplicate forms of one moment (see above), then orders the set: as
  * given (directories by name), by file name, or by the profile's time

@@ -58,7 +58,7 @@ int cmd_report(int argc, char **argv)
 				 CLI_COLOR_AUTO, NULL, 0 };
 	struct cli_growth gr;
 	bool have_report = false;
-	int c, handled, rc = EXIT_USAGE;
+	int c, handled, o, rc = EXIT_USAGE;
 
 	cli_growth_init(&gr, "-n");
 	gr.limit = jo.limit;
@@ -72,16 +72,11 @@ int cmd_report(int argc, char **argv)
 			rc = cli_print_help(usage);
 			goto done;
 		case OPT_ORDER:
-			if (!strcmp(optarg, "name"))
-				order = SNAP_ORDER_NAME;
-			else if (!strcmp(optarg, "time"))
-				order = SNAP_ORDER_TIME;
-			else if (!strcmp(optarg, "given"))
-				order = SNAP_ORDER_GIVEN;
-			else {
+			if ((o = snapshot_order_parse(optarg)) < 0) {
 				cli_usage_error(usage, "--order: '%s' is not one of name, time, given", optarg);
 				goto done;
 			}
+			order = (enum snapshot_order)o;
 			jo.order = optarg;
 			break;
 		default:

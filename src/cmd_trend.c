@@ -90,7 +90,7 @@ int cmd_trend(int argc, char **argv)
 				 CLI_COLOR_AUTO, NULL, 0 };
 	bool cum = false;
 	bool have_sites = false, have_trend = false;
-	int c, handled, rc = EXIT_USAGE, g, kind = -1;
+	int c, handled, o, rc = EXIT_USAGE, g, kind = -1;
 	size_t n = 0, i;
 
 	graph_options_init(&gopt);
@@ -119,16 +119,11 @@ int cmd_trend(int argc, char **argv)
 			}
 			break;
 		case OPT_ORDER:
-			if (!strcmp(optarg, "given"))
-				order = SNAP_ORDER_GIVEN;
-			else if (!strcmp(optarg, "name"))
-				order = SNAP_ORDER_NAME;
-			else if (!strcmp(optarg, "time"))
-				order = SNAP_ORDER_TIME;
-			else {
+			if ((o = snapshot_order_parse(optarg)) < 0) {
 				cli_usage_error(usage, "--order: '%s' is not one of given, name, time", optarg);
 				goto done;
 			}
+			order = (enum snapshot_order)o;
 			break;
 		case OPT_SAMPLE_INDEX:
 			index_name = optarg;

@@ -15,6 +15,20 @@ static const char *const kind_names[SNAP_NKINDS] = {
 	"heap", "allocs", "goroutine", "mutex", "block", "cpu", "other",
 };
 
+int snapshot_order_parse(const char *name)
+{
+	static const char *const names[] = {
+		[SNAP_ORDER_GIVEN] = "given", [SNAP_ORDER_NAME] = "name",
+		[SNAP_ORDER_TIME] = "time",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
 const char *snapshot_kind_name(enum snapshot_kind k)
 {
 	return k < SNAP_NKINDS ? kind_names[k] : "other";
