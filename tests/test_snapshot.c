@@ -116,10 +116,22 @@ static void test_snapshot__set_order(void **state)
 	snapshot_set_release(&set);
 }
 
+static void test_snapshot__order_parse(void **state)
+{
+	(void)state;
+	assert_int_equal(snapshot_order_parse("given"), SNAP_ORDER_GIVEN);
+	assert_int_equal(snapshot_order_parse("name"), SNAP_ORDER_NAME);
+	assert_int_equal(snapshot_order_parse("time"), SNAP_ORDER_TIME);
+	assert_int_equal(snapshot_order_parse(""), -1);
+	assert_int_equal(snapshot_order_parse("Time"), -1);
+	assert_int_equal(snapshot_order_parse("names"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot__kinds),
+		cmocka_unit_test(test_snapshot__order_parse),
 		cmocka_unit_test(test_snapshot__errors),
 		cmocka_unit_test(test_snapshot__set_dedupes_forms),
 		cmocka_unit_test(test_snapshot__set_order),
