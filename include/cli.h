@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "diff.h"
+#include "graph.h"
 #include "error.h"
 
 #define EXIT_OK 0
@@ -56,6 +57,11 @@ int cli_output_open(struct cli_output *out, const char *path);
  * Returns EXIT_OK when ok and everything was written, else EXIT_DATA. */
 int cli_output_close(struct cli_output *out, bool ok);
 
+/* Closes out after a writer returned written (0, or negative when it
+ * failed): a failure that left no write error on the stream was out of
+ * memory, and is reported so; then cli_output_close(out, written >= 0). */
+int cli_output_finish(struct cli_output *out, int written);
+
 /* Prints a command's --help text to stdout; EXIT_OK, or EXIT_DATA after
  * reporting a write error (a closed pipe stays quiet). */
 int cli_print_help(const char *text);
@@ -77,6 +83,11 @@ int cli_parse_count(const char *usage, const char *opt, const char *arg,
 #define CLI_MAX_INPUT_HELP \
 	"  --max-input-size=SIZE  refuse an input larger than SIZE once\n" \
 	"                         decompressed (default 4GiB; 0: no limit)\n"
+
+/* Parses --granularity=arg (graph_granularity_parse) into *out; EXIT_OK
+ * or EXIT_USAGE after printing the usage. */
+int cli_parse_granularity(const char *usage, const char *arg,
+			  enum graph_granularity *out);
 
 /* Parses SIZE for --max-input-size into *out (bytes; UINT64_MAX for 0,
  * no limit); EXIT_OK or EXIT_USAGE after printing the usage. */

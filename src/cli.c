@@ -140,6 +140,24 @@ int cli_output_open(struct cli_output *out, const char *path)
 	return EXIT_OK;
 }
 
+int cli_parse_granularity(const char *usage, const char *arg,
+			  enum graph_granularity *out)
+{
+	int g = graph_granularity_parse(arg);
+
+	if (g < 0)
+		return cli_usage_error(usage, "--granularity: '%s' is not one of functions, filefunctions, files, lines, addresses", arg);
+	*out = (enum graph_granularity)g;
+	return EXIT_OK;
+}
+
+int cli_output_finish(struct cli_output *out, int written)
+{
+	if (written < 0 && out->fp && !ferror(out->fp))
+		cli_errorf(NULL, "out of memory");
+	return cli_output_close(out, written >= 0);
+}
+
 int cli_output_close(struct cli_output *out, bool ok)
 {
 	const char *name = out->path ? out->path : "stdout";

@@ -150,7 +150,7 @@ int cmd_diff(int argc, char **argv)
 				 CLI_COLOR_AUTO, NULL, 0 };
 	struct cli_output out;
 	struct ls_error err;
-	int c, handled, rc = EXIT_USAGE, g, i;
+	int c, handled, rc = EXIT_USAGE, i;
 	size_t k;
 
 	graph_options_init(&gopt);
@@ -175,11 +175,8 @@ int cmd_diff(int argc, char **argv)
 			index_name = optarg;
 			break;
 		case OPT_GRANULARITY:
-			if ((g = graph_granularity_parse(optarg)) < 0) {
-				cli_usage_error(usage, "--granularity: '%s' is not one of functions, filefunctions, files, lines, addresses", optarg);
+			if (cli_parse_granularity(usage, optarg, &gopt.granularity))
 				goto done;
-			}
-			gopt.granularity = (enum graph_granularity)g;
 			break;
 		case OPT_FOCUS: name = "focus"; re = &fopt.focus; break;
 		case OPT_IGNORE: name = "ignore"; re = &fopt.ignore; break;
@@ -300,12 +297,7 @@ int cmd_diff(int argc, char **argv)
 		case CLI_FORMAT_SVG: c = diff_write_svg(out.fp, &diff, &meta); break;
 		default: c = diff_write_folded(out.fp, &diff, &meta); break;
 		}
-		if (c < 0 && !ferror(out.fp)) {
-			cli_errorf(NULL, "out of memory");
-			cli_output_close(&out, false);
-			goto done;
-		}
-		if ((rc = cli_output_close(&out, true)) != EXIT_OK)
+		if ((rc = cli_output_finish(&out, c)) != EXIT_OK)
 			goto done;
 	}
 	rc = EXIT_OK;

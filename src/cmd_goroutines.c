@@ -287,9 +287,7 @@ int cmd_goroutines(int argc, char **argv)
 		wr = goroutines_write_svg(out.fp, &run.groups, &meta);
 	else
 		wr = goroutines_write_text(out.fp, &run.groups, &meta);
-	if (wr < 0 && !ferror(out.fp))
-		cli_errorf(NULL, "out of memory");
-	ret = cli_output_close(&out, wr == 0);
+	ret = cli_output_finish(&out, wr);
 out:
 	strbuf_release(&head);
 	profile_release(&prof);

@@ -111,12 +111,7 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	c = cc.format == CLI_FORMAT_JSON ? joint_write_json(out.fp, &report)
 		: joint_write_text(out.fp, &report, cli_color_enabled(&cc));
-	if (c < 0 && !ferror(out.fp)) {
-		cli_errorf(NULL, "out of memory");
-		cli_output_close(&out, false);
-		goto done;
-	}
-	rc = cli_output_close(&out, true);
+	rc = cli_output_finish(&out, c);
 done:
 	if (have_report)
 		joint_release(&report);

@@ -107,7 +107,7 @@ int cmd_top(int argc, char **argv)
 	struct cli_output out;
 	struct ls_error err;
 	size_t nprofiles = 0, i;
-	int c, rc = EXIT_USAGE, g, si;
+	int c, rc = EXIT_USAGE, si;
 	bool have_view = false, have_graph = false, fraction_set = false;
 	long count;
 
@@ -149,11 +149,8 @@ int cmd_top(int argc, char **argv)
 			gopt.cum_sort = true;
 			break;
 		case OPT_GRANULARITY:
-			if ((g = graph_granularity_parse(optarg)) < 0) {
-				cli_usage_error(usage, "--granularity: '%s' is not one of functions, filefunctions, files, lines, addresses", optarg);
+			if (cli_parse_granularity(usage, optarg, &gopt.granularity))
 				goto done;
-			}
-			gopt.granularity = (enum graph_granularity)g;
 			break;
 		case OPT_FOCUS: name = "focus"; re = &fopt.focus; slot = 0; break;
 		case OPT_IGNORE: name = "ignore"; re = &fopt.ignore; slot = 1; break;
@@ -257,12 +254,7 @@ int cmd_top(int argc, char **argv)
 	case CLI_FORMAT_SVG: c = report_svg(out.fp, &graph, &ropt); break;
 	default: c = report_folded(out.fp, &graph, &ropt); break;
 	}
-	if (c < 0 && !ferror(out.fp)) {
-		cli_errorf(NULL, "out of memory");
-		cli_output_close(&out, false);
-		goto done;
-	}
-	rc = cli_output_close(&out, true);
+	rc = cli_output_finish(&out, c);
 done:
 	if (have_graph)
 		graph_release(&graph);

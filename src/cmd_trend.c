@@ -90,7 +90,7 @@ int cmd_trend(int argc, char **argv)
 				 CLI_COLOR_AUTO, NULL, 0 };
 	bool cum = false;
 	bool have_sites = false, have_trend = false;
-	int c, handled, o, rc = EXIT_USAGE, g, kind = -1;
+	int c, handled, o, rc = EXIT_USAGE, kind = -1;
 	size_t n = 0, i;
 
 	graph_options_init(&gopt);
@@ -132,11 +132,8 @@ int cmd_trend(int argc, char **argv)
 			cum = true;
 			break;
 		case OPT_GRANULARITY:
-			if ((g = graph_granularity_parse(optarg)) < 0) {
-				cli_usage_error(usage, "--granularity: '%s' is not one of functions, filefunctions, files, lines, addresses", optarg);
+			if (cli_parse_granularity(usage, optarg, &gopt.granularity))
 				goto done;
-			}
-			gopt.granularity = (enum graph_granularity)g;
 			break;
 		case OPT_FOCUS: name = "focus"; re = &fopt.focus; break;
 		case OPT_IGNORE: name = "ignore"; re = &fopt.ignore; break;
@@ -266,12 +263,7 @@ int cmd_trend(int argc, char **argv)
 			goto done;
 		c = cc.format == CLI_FORMAT_JSON ? trend_write_json(out.fp, &trend, &meta)
 			 : trend_write_text(out.fp, &trend, &meta);
-		if (c < 0 && !ferror(out.fp)) {
-			cli_errorf(NULL, "out of memory");
-			cli_output_close(&out, false);
-			goto done;
-		}
-		if ((rc = cli_output_close(&out, true)) != EXIT_OK)
+		if ((rc = cli_output_finish(&out, c)) != EXIT_OK)
 			goto done;
 	}
 	rc = EXIT_OK;
