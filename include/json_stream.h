@@ -9,13 +9,15 @@
  * they are); integers as "%lld"; reals as "%.<p>g" with ".0" added when
  * neither '.' nor 'e' is there and the exponent without '+' or leading 0s.
  *
- * A value that jansson refuses to build (a string that is not valid UTF-8,
- * a real that is NaN or infinite) is left out, and so is the key before
- * it: the same document as json_object_set_new(o, key, json_string(s))
- * or json_array_append_new(a, json_real(v)), which fail and add nothing.
+ * A value that jansson refuses to build (a NULL string or one that is not
+ * valid UTF-8, a real that is NaN or infinite) is left out, and so is the
+ * key before it: the same document as json_object_set_new(o, key,
+ * json_string(s)) or json_array_append_new(a, json_real(v)), which fail
+ * and add nothing.
  *
- * The stream borrows fp and writes as it goes; it neither flushes nor
- * reports write errors: check ferror(fp) when done. No heap memory.
+ * The stream borrows fp and writes as it goes; it does not flush, and it
+ * reports write errors only in json_stream_finish() (or check ferror(fp)
+ * on the way, to stop early). No heap memory.
  */
 #ifndef LEAKSCOPE_JSON_STREAM_H
 #define LEAKSCOPE_JSON_STREAM_H
@@ -49,9 +51,16 @@ void json_stream_end_array(struct json_stream *js);
 /* Values. string and real return -1 and write nothing, not even a pending
  * key, for a value jansson refuses; the others cannot fail. */
 int json_stream_string(struct json_stream *js, const char *s);
+/* s, or null when s is NULL or "": the writers' way of saying "none". */
+int json_stream_string_or_null(struct json_stream *js, const char *s);
 int json_stream_real(struct json_stream *js, double v);
 void json_stream_integer(struct json_stream *js, long long v);
 void json_stream_bool(struct json_stream *js, bool v);
 void json_stream_null(struct json_stream *js);
+
+/* The newline that ends the document, after the root's closing bracket,
+ * as the writers put one after json_dumpf()'s. 0, or -1 when a write to
+ * fp has failed (ferror). */
+int json_stream_finish(struct json_stream *js);
 
 #endif

@@ -169,13 +169,22 @@ void json_stream_end_array(struct json_stream *js)
 
 int json_stream_string(struct json_stream *js, const char *s)
 {
-	if (!json_stream_utf8(s)) {
+	if (!s || !json_stream_utf8(s)) {	/* json_string() returns NULL */
 		js->key = NULL;
 		return -1;
 	}
 	start_value(js);
 	write_string(js->fp, s);
 	return 0;
+}
+
+int json_stream_string_or_null(struct json_stream *js, const char *s)
+{
+	if (!s || !*s) {
+		json_stream_null(js);
+		return 0;
+	}
+	return json_stream_string(js, s);
 }
 
 /* jansson's jsonp_dtostr: "%.*g", the locale's decimal point turned back
@@ -240,4 +249,10 @@ void json_stream_null(struct json_stream *js)
 {
 	start_value(js);
 	fputs("null", js->fp);
+}
+
+int json_stream_finish(struct json_stream *js)
+{
+	putc('\n', js->fp);
+	return ferror(js->fp) ? -1 : 0;
 }

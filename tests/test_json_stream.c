@@ -27,10 +27,11 @@ static struct json_stream *open_stream(struct json_stream *js)
 	return js;
 }
 
-/* The streamed text against jansson's for root, which this frees. */
-static void check(json_t *root)
+/* The streamed text against jansson's dump of root with flags; frees
+ * root. */
+static void check_flags(json_t *root, size_t flags)
 {
-	char *want = json_dumps(root, FLAGS);
+	char *want = json_dumps(root, flags);
 
 	assert_non_null(want);
 	assert_int_equal(fclose(fp), 0);
@@ -38,6 +39,11 @@ static void check(json_t *root)
 	free(want);
 	free(out);
 	json_decref(root);
+}
+
+static void check(json_t *root)
+{
+	check_flags(root, FLAGS);
 }
 
 static const char *const strings[] = {
@@ -192,6 +198,126 @@ static void test_json_stream__empty_root(void **state)
 	check(json_array());
 }
 
+/* v alone in an array at each precision the writers use (0: jansson's
+ * default of 17), streamed and dumped. */
+static void check_real(double v)
+{
+	static const int precisions[] = { 0, 10, 15 };
+	size_t i;
+
+	for (i = 0; i < sizeof(precisions) / sizeof(precisions[0]); i++) {
+		struct json_stream js;
+		json_t *root = json_array();
+
+		fp = open_memstream(&out, &outlen);
+		assert_non_null(fp);
+		json_stream_init(&js, fp, precisions[i]);
+		json_stream_begin_array(&js);
+		json_stream_real(&js, v);
+		json_stream_end_array(&js);
+		json_array_append_new(root, json_real(v));
+		check_flags(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+			    JSON_REAL_PRECISION(precisions[i]));
+	}
+}
+
+/* A fixed, portable sequence: xorshift64. */
+static uint64_t next_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Reals at precision 0 (17), 10 and 15: the edge cases, every bit
+ * pattern a random walk gives (NaN and infinity included), and values
+ * the writers make, round(x * 100) / 100 and round(x * 10000) / 10000,
+ * over many magnitudes. */
+static void test_json_stream__precision(void **state)
+{
+	static const double edges[] = {
+		0.0, -0.0, 1.0, -1.0, 2.0, 100.0, 1e9, 1e10, 12345678901.0,
+		123456789012345678.0, 9007199254740993.0, 0.1, 0.2, 0.3, 1e-7,
+		-1e-7, 1e-4, 1e-5, 0.00012345, 1e21, 1e22, -1e21, 1e100, 1e-100,
+		1.7976931348623157e308, -1.7976931348623157e308,
+		2.2250738585072014e-308, 5e-324, 33.33, -12.35, 0.01, 0.005,
+		99.995, 1e15, 1e16, 1e17, 4.35, 0.9999999999, 9999999999.5,
+		1.0 / 3, 2.0 / 3, 1e-10, 1.5e-10, NAN, -NAN, INFINITY, -INFINITY,
+	};
+	uint64_t x = 88172645463325252ULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_real(edges[i]);
+	for (i = 0; i < 2000; i++) {
+		uint64_t bits = next_random(&x);
+		double v;
+
+		memcpy(&v, &bits, sizeof(v));
+		check_real(v);
+	}
+	for (i = 0; i < 3000; i++) {
+		double v = (double)(int64_t)next_random(&x) /
+			   pow(10, (double)(next_random(&x) % 40));
+
+		check_real(round(v * 100) / 100);
+		check_real(round(v * 10000) / 10000);
+		check_real((double)(int64_t)(next_random(&x) >> (i % 64)));
+	}
+}
+
+/* NULL is a string jansson refuses; "or null" writes null for NULL and
+ * for "", and finish adds the newline and tells of write errors. */
+static void test_json_stream__null_strings(void **state)
+{
+	struct json_stream js;
+	json_t *root = json_object();
+	char *want;
+	FILE *full;
+
+	(void)state;
+	open_stream(&js);
+	json_stream_begin_object(&js);
+	json_object_set_new(root, "null", json_string(NULL));
+	json_stream_key(&js, "null");
+	assert_int_equal(json_stream_string(&js, NULL), -1);
+	json_object_set_new(root, "none", json_null());
+	json_stream_key(&js, "none");
+	json_stream_string_or_null(&js, NULL);
+	json_object_set_new(root, "empty", json_null());
+	json_stream_key(&js, "empty");
+	json_stream_string_or_null(&js, "");
+	json_object_set_new(root, "some", json_string("x"));
+	json_stream_key(&js, "some");
+	json_stream_string_or_null(&js, "x");
+	json_stream_key(&js, "bad");
+	assert_int_equal(json_stream_string_or_null(&js, "\xff"), -1);
+	json_object_set_new(root, "bad", json_string("\xff"));
+	json_stream_end_object(&js);
+	assert_int_equal(json_stream_finish(&js), 0);
+	want = json_dumps(root, FLAGS);
+	assert_non_null(want);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(outlen, strlen(want) + 1);
+	assert_memory_equal(out, want, outlen - 1);
+	assert_int_equal(out[outlen - 1], '\n');
+	free(want);
+	free(out);
+	json_decref(root);
+
+	full = fopen("/dev/full", "w");
+	if (!full)
+		skip();
+	json_stream_init(&js, full, 10);
+	json_stream_begin_array(&js);
+	json_stream_end_array(&js);
+	assert_int_equal(fflush(full), EOF);
+	assert_int_equal(json_stream_finish(&js), -1);
+	fclose(full);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +325,8 @@ int main(void)
 		cmocka_unit_test(test_json_stream__numbers),
 		cmocka_unit_test(test_json_stream__layout),
 		cmocka_unit_test(test_json_stream__empty_root),
+		cmocka_unit_test(test_json_stream__precision),
+		cmocka_unit_test(test_json_stream__null_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
