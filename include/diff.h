@@ -138,9 +138,12 @@ const char *diff_format_value(char *buf, int64_t v, const char *unit, bool sign)
 int diff_write_text(FILE *fp, const struct diff *d, const struct diff_meta *m);
 
 /* json: {"kind","sample_type":{"type","unit"},"base":{"file","total"},
- * "new":{...},"rows":[{"name","base","new","delta","cum_base","cum_new",
- * "cum_delta","pct","status","user_frame","caller","path"[,"persistent",
- * "suspect","stack"]}]} with exact integers; pct is null for new sites. */
+ * "new":{...},"normalized","rows":[{"name","base","new","delta",
+ * "cum_base","cum_new","cum_delta","pct","status","user_frame","caller",
+ * "path"}]} with exact integers; pct is null for new sites; goroutine
+ * groups have no cum_* but "state","persistent","suspect","stack".
+ * Written row by row as it goes (json_stream.h). 0, or -1 once a write
+ * to fp has failed. */
 int diff_write_json(FILE *fp, const struct diff *d, const struct diff_meta *m);
 
 /* folded: "root;...;leaf BASE NEW" per distinct stack (goroutines: the

@@ -2,12 +2,12 @@
 #include "diff.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flame.h"
+#include "json_stream.h"
 #include "strbuf.h"
 #include "units.h"
 
@@ -139,78 +139,106 @@ int diff_write_text(FILE *fp, const struct diff *d, const struct diff_meta *m)
 	return ferror(fp) ? -1 : 0;
 }
 
-static json_t *str_or_null(const char *s)
+/* One row, as jansson built it: goroutine groups have no cum columns but
+ * their state, persistent count, suspect flag and stack. */
+static void row_json(struct json_stream *js, const struct diff *d,
+		     const struct diff_row *r)
 {
-	return s && *s ? json_string(s) : json_null();
+	const struct site *s = r->site;
+	const struct ggroup *g = s->group;
+	size_t k;
+
+	json_stream_begin_object(js);
+	json_stream_key(js, "name");
+	json_stream_string(js, s->name);
+	json_stream_key(js, "base");
+	json_stream_integer(js, r->base);
+	json_stream_key(js, "new");
+	json_stream_integer(js, r->new_);
+	json_stream_key(js, "delta");
+	json_stream_integer(js, r->delta);
+	if (!d->sites->goroutines) {
+		json_stream_key(js, "cum_base");
+		json_stream_integer(js, r->cum_base);
+		json_stream_key(js, "cum_new");
+		json_stream_integer(js, r->cum_new);
+		json_stream_key(js, "cum_delta");
+		json_stream_integer(js, r->cum_delta);
+	}
+	json_stream_key(js, "pct");
+	if (isfinite(r->pct))
+		json_stream_real(js, round(r->pct * 100) / 100);
+	else
+		json_stream_null(js);
+	json_stream_key(js, "status");
+	json_stream_string(js, status_name(r->status));
+	json_stream_key(js, "user_frame");
+	json_stream_string_or_null(js, s->user_frame);
+	json_stream_key(js, "caller");
+	json_stream_string_or_null(js, s->caller);
+	json_stream_key(js, "path");
+	json_stream_string_or_null(js, s->path);
+	if (d->sites->goroutines) {
+		json_stream_key(js, "state");
+		json_stream_string(js, g ? ggroup_state(g) : "");
+		json_stream_key(js, "persistent");
+		if (r->persistent >= 0)
+			json_stream_integer(js, r->persistent);
+		else
+			json_stream_null(js);
+		json_stream_key(js, "suspect");
+		json_stream_bool(js, r->suspect);
+		json_stream_key(js, "stack");
+		json_stream_begin_array(js);
+		for (k = 0; g && k < g->nframes; k++)
+			json_stream_string(js, g->frames[k].func);
+		json_stream_end_array(js);
+	}
+	json_stream_end_object(js);
 }
 
+/* Row by row as it goes, in the layout json_dumpf() gave the whole
+ * document with JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+ * JSON_REAL_PRECISION(10); stops early once a write fails. */
 int diff_write_json(FILE *fp, const struct diff *d, const struct diff_meta *m)
 {
-	json_t *root = json_object(), *rows = json_array(), *o;
-	size_t i, k, n = nshown(d, m);
-	int rc = -1;
+	struct json_stream js;
+	size_t i, n = nshown(d, m);
 
-	if (!root || !rows)
-		goto out;
-	json_object_set_new(root, "kind", json_string(m->kind));
-	o = json_object();
-	json_object_set_new(o, "type", json_string(m->sample_type.type));
-	json_object_set_new(o, "unit", json_string(m->sample_type.unit));
-	json_object_set_new(root, "sample_type", o);
-	o = json_object();
-	json_object_set_new(o, "file", json_string(m->base_path));
-	json_object_set_new(o, "total", json_integer(d->base_total));
-	json_object_set_new(root, "base", o);
-	o = json_object();
-	json_object_set_new(o, "file", json_string(m->new_path));
-	json_object_set_new(o, "total", json_integer(d->new_total));
-	json_object_set_new(root, "new", o);
-	json_object_set_new(root, "normalized", json_boolean(m->normalized));
-	for (i = 0; i < n; i++) {
-		const struct diff_row *r = &d->rows[i];
-		const struct site *s = r->site;
-		json_t *row = json_object();
-
-		if (!row)
-			goto out;
-		json_object_set_new(row, "name", json_string(s->name));
-		json_object_set_new(row, "base", json_integer(r->base));
-		json_object_set_new(row, "new", json_integer(r->new_));
-		json_object_set_new(row, "delta", json_integer(r->delta));
-		if (!d->sites->goroutines) {
-			json_object_set_new(row, "cum_base", json_integer(r->cum_base));
-			json_object_set_new(row, "cum_new", json_integer(r->cum_new));
-			json_object_set_new(row, "cum_delta", json_integer(r->cum_delta));
-		}
-		json_object_set_new(row, "pct", isfinite(r->pct)
-				    ? json_real(round(r->pct * 100) / 100) : json_null());
-		json_object_set_new(row, "status", json_string(status_name(r->status)));
-		json_object_set_new(row, "user_frame", str_or_null(s->user_frame));
-		json_object_set_new(row, "caller", str_or_null(s->caller));
-		json_object_set_new(row, "path", str_or_null(s->path));
-		if (d->sites->goroutines) {
-			const struct ggroup *g = s->group;
-			json_t *st = json_array();
-
-			json_object_set_new(row, "state", json_string(g ? ggroup_state(g) : ""));
-			json_object_set_new(row, "persistent", r->persistent >= 0
-					    ? json_integer(r->persistent) : json_null());
-			json_object_set_new(row, "suspect", json_boolean(r->suspect));
-			for (k = 0; g && k < g->nframes; k++)
-				json_array_append_new(st, json_string(g->frames[k].func));
-			json_object_set_new(row, "stack", st);
-		}
-		json_array_append_new(rows, row);
-	}
-	json_object_set_new(root, "rows", rows);
-	rows = NULL;
-	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) == 0 &&
-	    fputc('\n', fp) != EOF)
-		rc = 0;
-out:
-	json_decref(rows);
-	json_decref(root);
-	return ferror(fp) ? -1 : rc;
+	json_stream_init(&js, fp, 10);
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "kind");
+	json_stream_string(&js, m->kind);
+	json_stream_key(&js, "sample_type");
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "type");
+	json_stream_string(&js, m->sample_type.type);
+	json_stream_key(&js, "unit");
+	json_stream_string(&js, m->sample_type.unit);
+	json_stream_end_object(&js);
+	json_stream_key(&js, "base");
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "file");
+	json_stream_string(&js, m->base_path);
+	json_stream_key(&js, "total");
+	json_stream_integer(&js, d->base_total);
+	json_stream_end_object(&js);
+	json_stream_key(&js, "new");
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "file");
+	json_stream_string(&js, m->new_path);
+	json_stream_key(&js, "total");
+	json_stream_integer(&js, d->new_total);
+	json_stream_end_object(&js);
+	json_stream_key(&js, "normalized");
+	json_stream_bool(&js, m->normalized);
+	json_stream_key(&js, "rows");
+	json_stream_begin_array(&js);
+	for (i = 0; i < n && !ferror(fp); i++)
+		row_json(&js, d, &d->rows[i]);
+	json_stream_end_array(&js);
+	json_stream_end_object(&js);
+	return json_stream_finish(&js);
 }
 
 /* Calls fn with each stack of the diff as folded and svg draw it: frame
