@@ -126,9 +126,11 @@ bool trend_locale_utf8(const char *lc_all, const char *lc_ctype,
  * plateau rows the user frame and path. */
 int trend_write_text(FILE *fp, const struct trend *tr, const struct trend_meta *m);
 
-/* json: {"kind","sample_type":{"type","unit"},"snapshots":[...],
- * "rows":[{"name","values":[...],"slope","steps_up","steps_down",
- * "growth","class","user_frame","caller","path"}]}. */
+/* json: {"kind","sample_type":{"type","unit"},"value","noise_period",
+ * "snapshots":[...],"rows":[{"name","values":[...],"slope","steps_up",
+ * "steps_down","growth","class","user_frame","caller","path"}]}, written
+ * row by row as it goes (json_stream.h). 0, or -1 once a write to fp has
+ * failed. */
 int trend_write_json(FILE *fp, const struct trend *tr, const struct trend_meta *m);
 
 #endif

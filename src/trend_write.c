@@ -2,12 +2,12 @@
 #include "trend.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diff.h"
+#include "json_stream.h"
 #include "units.h"
 
 const char *trend_sparkline(char *buf, const int64_t *values, size_t n,
@@ -121,61 +121,74 @@ int trend_write_text(FILE *fp, const struct trend *tr, const struct trend_meta *
 	return ferror(fp) ? -1 : 0;
 }
 
-static json_t *str_or_null(const char *s)
+static void row_json(struct json_stream *js, const struct trend_row *r,
+		     size_t ns)
 {
-	return s && *s ? json_string(s) : json_null();
+	const struct site *s = r->site;
+	size_t k;
+
+	json_stream_begin_object(js);
+	json_stream_key(js, "name");
+	json_stream_string(js, s->name);
+	json_stream_key(js, "values");
+	json_stream_begin_array(js);
+	for (k = 0; k < ns; k++)
+		json_stream_integer(js, r->values[k]);
+	json_stream_end_array(js);
+	json_stream_key(js, "slope");
+	json_stream_real(js, round(r->slope * 100) / 100);
+	json_stream_key(js, "steps_up");
+	json_stream_integer(js, (long long)r->ups);
+	json_stream_key(js, "steps_down");
+	json_stream_integer(js, (long long)r->downs);
+	json_stream_key(js, "growth");
+	json_stream_integer(js, r->growth);
+	json_stream_key(js, "class");
+	json_stream_string(js, trend_class_name(r->cls));
+	json_stream_key(js, "user_frame");
+	json_stream_string_or_null(js, s->user_frame);
+	json_stream_key(js, "caller");
+	json_stream_string_or_null(js, s->caller);
+	json_stream_key(js, "path");
+	json_stream_string_or_null(js, s->path);
+	json_stream_end_object(js);
 }
 
+/* Row by row as it goes, in the layout json_dumpf() gave the whole
+ * document with JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+ * JSON_REAL_PRECISION(10); stops early once a write fails. */
 int trend_write_json(FILE *fp, const struct trend *tr, const struct trend_meta *m)
 {
-	json_t *root = json_object(), *rows = json_array(), *o, *a;
-	size_t i, k, n = nshown(tr, m), ns = tr->sites->nsnap;
-	int rc = -1;
+	struct json_stream js;
+	size_t i, n = nshown(tr, m);
 
-	if (!root || !rows)
-		goto out;
-	json_object_set_new(root, "kind", json_string(m->kind));
-	o = json_object();
-	json_object_set_new(o, "type", json_string(m->sample_type.type));
-	json_object_set_new(o, "unit", json_string(m->sample_type.unit));
-	json_object_set_new(root, "sample_type", o);
-	json_object_set_new(root, "value", json_string(m->cum ? "cum" : "flat"));
-	json_object_set_new(root, "noise_period", json_integer(tr->noise.period));
-	a = json_array();
+	json_stream_init(&js, fp, 10);
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "kind");
+	json_stream_string(&js, m->kind);
+	json_stream_key(&js, "sample_type");
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "type");
+	json_stream_string(&js, m->sample_type.type);
+	json_stream_key(&js, "unit");
+	json_stream_string(&js, m->sample_type.unit);
+	json_stream_end_object(&js);
+	json_stream_key(&js, "value");
+	json_stream_string(&js, m->cum ? "cum" : "flat");
+	json_stream_key(&js, "noise_period");
+	json_stream_integer(&js, tr->noise.period);
+	json_stream_key(&js, "snapshots");
+	json_stream_begin_array(&js);
 	for (i = 0; i < m->npaths; i++)
-		json_array_append_new(a, json_string(m->paths[i]));
-	json_object_set_new(root, "snapshots", a);
-	for (i = 0; i < n; i++) {
-		const struct trend_row *r = &tr->rows[i];
-		const struct site *s = r->site;
-		json_t *row = json_object();
-
-		if (!row)
-			goto out;
-		json_object_set_new(row, "name", json_string(s->name));
-		a = json_array();
-		for (k = 0; k < ns; k++)
-			json_array_append_new(a, json_integer(r->values[k]));
-		json_object_set_new(row, "values", a);
-		json_object_set_new(row, "slope", json_real(round(r->slope * 100) / 100));
-		json_object_set_new(row, "steps_up", json_integer((json_int_t)r->ups));
-		json_object_set_new(row, "steps_down", json_integer((json_int_t)r->downs));
-		json_object_set_new(row, "growth", json_integer(r->growth));
-		json_object_set_new(row, "class", json_string(trend_class_name(r->cls)));
-		json_object_set_new(row, "user_frame", str_or_null(s->user_frame));
-		json_object_set_new(row, "caller", str_or_null(s->caller));
-		json_object_set_new(row, "path", str_or_null(s->path));
-		json_array_append_new(rows, row);
-	}
-	json_object_set_new(root, "rows", rows);
-	rows = NULL;
-	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) == 0 &&
-	    fputc('\n', fp) != EOF)
-		rc = 0;
-out:
-	json_decref(rows);
-	json_decref(root);
-	return ferror(fp) ? -1 : rc;
+		json_stream_string(&js, m->paths[i]);
+	json_stream_end_array(&js);
+	json_stream_key(&js, "rows");
+	json_stream_begin_array(&js);
+	for (i = 0; i < n && !ferror(fp); i++)
+		row_json(&js, &tr->rows[i], tr->sites->nsnap);
+	json_stream_end_array(&js);
+	json_stream_end_object(&js);
+	return json_stream_finish(&js);
 }
 
 bool trend_locale_utf8(const char *lc_all, const char *lc_ctype,
