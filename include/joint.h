@@ -126,6 +126,9 @@ const char *joint_quote_regex(struct arena *a, const char *func);
 
 /* color: ANSI colours (growing findings red, shrinking blue). */
 int joint_write_text(FILE *fp, const struct joint_report *r, bool color);
+/* json: {"order","snapshots","heap","goroutine","both","contention"}
+ * (see leakscope(1)), written as it goes (json_stream.h). 0, or -1 once a
+ * write to fp has failed. */
 int joint_write_json(FILE *fp, const struct joint_report *r);
 
 #endif

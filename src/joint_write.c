@@ -2,11 +2,11 @@
 #include "joint.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <string.h>
 
 #include "diff.h"
+#include "json_stream.h"
 #include "units.h"
 
 static void write_section(FILE *fp, const struct joint_section *s,
@@ -83,106 +83,160 @@ int joint_write_text(FILE *fp, const struct joint_report *r, bool color)
 	return ferror(fp) ? -1 : 0;
 }
 
-static json_t *finding_json(const struct joint_finding *f)
+static void finding_json(struct json_stream *js, const struct joint_finding *f)
 {
-	json_t *o = json_object(), *v = json_array();
 	size_t i;
 
-	json_object_set_new(o, "name", json_string(f->name));
-	json_object_set_new(o, "user_frame", *f->user_frame ? json_string(f->user_frame) : json_null());
-	json_object_set_new(o, "caller", *f->caller ? json_string(f->caller) : json_null());
-	json_object_set_new(o, "path", *f->path ? json_string(f->path) : json_null());
-	if (*f->state)
-		json_object_set_new(o, "state", json_string(f->state));
+	json_stream_begin_object(js);
+	json_stream_key(js, "name");
+	json_stream_string(js, f->name);
+	json_stream_key(js, "user_frame");
+	json_stream_string_or_null(js, f->user_frame);
+	json_stream_key(js, "caller");
+	json_stream_string_or_null(js, f->caller);
+	json_stream_key(js, "path");
+	json_stream_string_or_null(js, f->path);
+	if (*f->state) {
+		json_stream_key(js, "state");
+		json_stream_string(js, f->state);
+	}
+	json_stream_key(js, "values");
+	json_stream_begin_array(js);
 	for (i = 0; i < f->nvalues; i++)
-		json_array_append_new(v, json_integer(f->values[i]));
-	json_object_set_new(o, "values", v);
-	json_object_set_new(o, "growth", json_integer(f->growth));
-	json_object_set_new(o, "slope", json_real(round(f->slope * 100) / 100));
-	json_object_set_new(o, "class", json_string(f->cls));
-	if (f->persistent >= 0)
-		json_object_set_new(o, "persistent", json_integer(f->persistent));
-	json_object_set_new(o, "verdict", json_string(f->verdict));
-	json_object_set_new(o, "command", json_string(f->command));
-	return o;
+		json_stream_integer(js, f->values[i]);
+	json_stream_end_array(js);
+	json_stream_key(js, "growth");
+	json_stream_integer(js, f->growth);
+	json_stream_key(js, "slope");
+	json_stream_real(js, round(f->slope * 100) / 100);
+	json_stream_key(js, "class");
+	json_stream_string(js, f->cls);
+	if (f->persistent >= 0) {
+		json_stream_key(js, "persistent");
+		json_stream_integer(js, f->persistent);
+	}
+	json_stream_key(js, "verdict");
+	json_stream_string(js, f->verdict);
+	json_stream_key(js, "command");
+	json_stream_string(js, f->command);
+	json_stream_end_object(js);
 }
 
-static json_t *section_json(const struct joint_section *s)
+static void section_json(struct json_stream *js, const struct joint_section *s)
 {
-	json_t *o = json_object(), *a = json_array();
 	size_t i;
 
-	json_object_set_new(o, "method", json_string(s->method));
-	json_object_set_new(o, "sample_type", json_string(s->sample_type.type));
-	json_object_set_new(o, "snapshots", json_integer((json_int_t)s->nsnapshots));
-	if (*s->note)
-		json_object_set_new(o, "note", json_string(s->note));
+	json_stream_begin_object(js);
+	json_stream_key(js, "method");
+	json_stream_string(js, s->method);
+	json_stream_key(js, "sample_type");
+	json_stream_string(js, s->sample_type.type);
+	json_stream_key(js, "snapshots");
+	json_stream_integer(js, (long long)s->nsnapshots);
+	if (*s->note) {
+		json_stream_key(js, "note");
+		json_stream_string(js, s->note);
+	}
+	json_stream_key(js, "findings");
+	json_stream_begin_array(js);
 	for (i = 0; i < s->nfindings; i++)
-		json_array_append_new(a, finding_json(&s->findings[i]));
-	json_object_set_new(o, "findings", a);
-	return o;
+		finding_json(js, &s->findings[i]);
+	json_stream_end_array(js);
+	json_stream_end_object(js);
 }
 
+static void both_json(struct json_stream *js, const struct joint_report *r)
+{
+	size_t i;
+
+	json_stream_begin_array(js);
+	for (i = 0; i < r->nboth; i++) {
+		json_stream_begin_object(js);
+		json_stream_key(js, "func");
+		json_stream_string(js, r->both[i].func);
+		json_stream_key(js, "heap_site");
+		json_stream_string(js, r->both[i].heap->name);
+		json_stream_key(js, "goroutine_group");
+		json_stream_string(js, r->both[i].goroutine->name);
+		json_stream_key(js, "verdict");
+		json_stream_string(js, r->both[i].verdict);
+		json_stream_key(js, "command");
+		json_stream_string(js, r->both[i].command);
+		json_stream_end_object(js);
+	}
+	json_stream_end_array(js);
+}
+
+static void contention_json(struct json_stream *js,
+			    const struct joint_contention *c)
+{
+	size_t k;
+
+	json_stream_begin_object(js);
+	json_stream_key(js, "kind");
+	json_stream_string(js, c->kind);
+	json_stream_key(js, "file");
+	json_stream_string(js, c->path);
+	json_stream_key(js, "sample_type");
+	json_stream_string(js, c->sample_type.type);
+	json_stream_key(js, "total");
+	json_stream_integer(js, c->total);
+	json_stream_key(js, "top");
+	json_stream_begin_array(js);
+	for (k = 0; k < c->ntop; k++) {
+		json_stream_begin_object(js);
+		json_stream_key(js, "func");
+		json_stream_string(js, c->top[k].func);
+		json_stream_key(js, "value");
+		json_stream_integer(js, c->top[k].value);
+		json_stream_key(js, "share");
+		json_stream_real(js, round(c->top[k].share * 10000) / 10000);
+		json_stream_key(js, "path");
+		json_stream_string(js, c->top[k].path);
+		json_stream_end_object(js);
+	}
+	json_stream_end_array(js);
+	json_stream_key(js, "verdict");
+	json_stream_string(js, c->verdict);
+	json_stream_key(js, "command");
+	json_stream_string(js, c->command);
+	json_stream_end_object(js);
+}
+
+/* Section by section as it goes, in the layout json_dumpf() gave the
+ * whole document with JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+ * JSON_REAL_PRECISION(10). */
 int joint_write_json(FILE *fp, const struct joint_report *r)
 {
-	json_t *root = json_object(), *a = json_array(), *o;
-	size_t i, k;
-	int rc = -1;
+	struct json_stream js;
+	size_t i;
 
-	if (!root || !a)
-		goto out;
-	json_object_set_new(root, "order", json_string(r->order));
+	json_stream_init(&js, fp, 10);
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "order");
+	json_stream_string(&js, r->order);
+	json_stream_key(&js, "snapshots");
+	json_stream_begin_array(&js);
 	for (i = 0; i < r->set->n; i++) {
-		o = json_object();
-		json_object_set_new(o, "kind", json_string(r->set->snaps[i]->kind_name));
-		json_object_set_new(o, "file", json_string(r->set->snaps[i]->path));
-		json_array_append_new(a, o);
+		json_stream_begin_object(&js);
+		json_stream_key(&js, "kind");
+		json_stream_string(&js, r->set->snaps[i]->kind_name);
+		json_stream_key(&js, "file");
+		json_stream_string(&js, r->set->snaps[i]->path);
+		json_stream_end_object(&js);
 	}
-	json_object_set_new(root, "snapshots", a);
-	json_object_set_new(root, "heap", section_json(&r->heap));
-	json_object_set_new(root, "goroutine", section_json(&r->goroutine));
-	a = json_array();
-	for (i = 0; i < r->nboth; i++) {
-		o = json_object();
-		json_object_set_new(o, "func", json_string(r->both[i].func));
-		json_object_set_new(o, "heap_site", json_string(r->both[i].heap->name));
-		json_object_set_new(o, "goroutine_group", json_string(r->both[i].goroutine->name));
-		json_object_set_new(o, "verdict", json_string(r->both[i].verdict));
-		json_object_set_new(o, "command", json_string(r->both[i].command));
-		json_array_append_new(a, o);
-	}
-	json_object_set_new(root, "both", a);
-	a = json_array();
-	for (i = 0; i < r->ncontention; i++) {
-		const struct joint_contention *c = &r->contention[i];
-		json_t *top = json_array();
-
-		o = json_object();
-		json_object_set_new(o, "kind", json_string(c->kind));
-		json_object_set_new(o, "file", json_string(c->path));
-		json_object_set_new(o, "sample_type", json_string(c->sample_type.type));
-		json_object_set_new(o, "total", json_integer(c->total));
-		for (k = 0; k < c->ntop; k++) {
-			json_t *t = json_object();
-
-			json_object_set_new(t, "func", json_string(c->top[k].func));
-			json_object_set_new(t, "value", json_integer(c->top[k].value));
-			json_object_set_new(t, "share", json_real(round(c->top[k].share * 10000) / 10000));
-			json_object_set_new(t, "path", json_string(c->top[k].path));
-			json_array_append_new(top, t);
-		}
-		json_object_set_new(o, "top", top);
-		json_object_set_new(o, "verdict", json_string(c->verdict));
-		json_object_set_new(o, "command", json_string(c->command));
-		json_array_append_new(a, o);
-	}
-	json_object_set_new(root, "contention", a);
-	a = NULL;
-	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) == 0 &&
-	    fputc('\n', fp) != EOF)
-		rc = 0;
-out:
-	json_decref(a);
-	json_decref(root);
-	return ferror(fp) ? -1 : rc;
+	json_stream_end_array(&js);
+	json_stream_key(&js, "heap");
+	section_json(&js, &r->heap);
+	json_stream_key(&js, "goroutine");
+	section_json(&js, &r->goroutine);
+	json_stream_key(&js, "both");
+	both_json(&js, r);
+	json_stream_key(&js, "contention");
+	json_stream_begin_array(&js);
+	for (i = 0; i < r->ncontention; i++)
+		contention_json(&js, &r->contention[i]);
+	json_stream_end_array(&js);
+	json_stream_end_object(&js);
+	return json_stream_finish(&js);
 }

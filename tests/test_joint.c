@@ -169,6 +169,103 @@ static struct snapshot *dump_snap(int i, int n)
 	return s;
 }
 
+/* The JSON of the report with a function in both, byte for byte as
+ * jansson's json_dumpf() wrote it before joint_write_json streamed it. */
+static void check_json(const struct joint_report *r)
+{
+	static const char want[] =
+		"{\n"
+		"  \"order\": \"given\",\n"
+		"  \"snapshots\": [\n"
+		"    {\n"
+		"      \"kind\": \"heap\",\n"
+		"      \"file\": \"heap_0\"\n"
+		"    },\n"
+		"    {\n"
+		"      \"kind\": \"goroutine\",\n"
+		"      \"file\": \"goroutine_0\"\n"
+		"    },\n"
+		"    {\n"
+		"      \"kind\": \"heap\",\n"
+		"      \"file\": \"heap_1\"\n"
+		"    },\n"
+		"    {\n"
+		"      \"kind\": \"goroutine\",\n"
+		"      \"file\": \"goroutine_1\"\n"
+		"    }\n"
+		"  ],\n"
+		"  \"heap\": {\n"
+		"    \"method\": \"diff\",\n"
+		"    \"sample_type\": \"inuse_space\",\n"
+		"    \"snapshots\": 2,\n"
+		"    \"findings\": [\n"
+		"      {\n"
+		"        \"name\": \"bytes.growSlice\",\n"
+		"        \"user_frame\": \"main.worker\",\n"
+		"        \"caller\": null,\n"
+		"        \"path\": \"main.worker -> bytes.growSlice\",\n"
+		"        \"values\": [\n"
+		"          100000,\n"
+		"          900000\n"
+		"        ],\n"
+		"        \"growth\": 800000,\n"
+		"        \"slope\": 800000.0,\n"
+		"        \"class\": \"grew\",\n"
+		"        \"verdict\": \"grew by +781.25kB (97.66kB -> 878.91kB); blame main.worker\",\n"
+		"        \"command\": \"leakscope diff --focus='^main\\\\.worker$' heap_0 heap_1\"\n"
+		"      }\n"
+		"    ]\n"
+		"  },\n"
+		"  \"goroutine\": {\n"
+		"    \"method\": \"diff\",\n"
+		"    \"sample_type\": \"goroutine\",\n"
+		"    \"snapshots\": 2,\n"
+		"    \"findings\": [\n"
+		"      {\n"
+		"        \"name\": \"main.worker [chan receive]\",\n"
+		"        \"user_frame\": \"main.worker\",\n"
+		"        \"caller\": \"main.main\",\n"
+		"        \"path\": \"main.worker\",\n"
+		"        \"state\": \"chan receive\",\n"
+		"        \"values\": [\n"
+		"          2,\n"
+		"          6\n"
+		"        ],\n"
+		"        \"growth\": 4,\n"
+		"        \"slope\": 4.0,\n"
+		"        \"class\": \"grew\",\n"
+		"        \"persistent\": 2,\n"
+		"        \"verdict\": \"leak suspect: +4 goroutines (2 -> 6) in chan receive; "
+		"all 2 of the first snapshot still there (stuck since then)\",\n"
+		"        \"command\": \"leakscope goroutines --focus='^main\\\\.worker$' goroutine_1\"\n"
+		"      }\n"
+		"    ]\n"
+		"  },\n"
+		"  \"both\": [\n"
+		"    {\n"
+		"      \"func\": \"main.worker\",\n"
+		"      \"heap_site\": \"bytes.growSlice\",\n"
+		"      \"goroutine_group\": \"main.worker [chan receive]\",\n"
+		"      \"verdict\": \"main.worker is on a growing heap stack (bytes.growSlice) "
+		"and on a growing goroutine stack (main.worker [chan receive]): its goroutines "
+		"likely hold the memory\",\n"
+		"      \"command\": \"leakscope diff --focus='^main\\\\.worker$' heap_0 heap_1; "
+		"leakscope goroutines --focus='^main\\\\.worker$' goroutine_1\"\n"
+		"    }\n"
+		"  ],\n"
+		"  \"contention\": []\n"
+		"}\n";
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(joint_write_json(fp, r), 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(text, want);
+	free(text);
+}
+
 static void test_joint__both(void **state)
 {
 	struct snapshot_set set;
@@ -195,6 +292,7 @@ static void test_joint__both(void **state)
 	assert_non_null(strstr(r.both[0].verdict, "its goroutines likely hold the memory"));
 	assert_non_null(strstr(r.both[0].command, "leakscope diff --focus='^main\\.worker$' heap_0 heap_1; "
 						  "leakscope goroutines --focus='^main\\.worker$' goroutine_1"));
+	check_json(&r);
 	joint_release(&r);
 	snapshot_set_release(&set);
 }
