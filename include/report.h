@@ -36,6 +36,9 @@ struct report_options {
 };
 
 int report_text(FILE *fp, const struct graph *g, const struct report_options *o);
+/* {"sample_type","total","flat_sum","dropped_nodes"[,"active_filters"],
+ * "rows":[{"name","flat","cum"[,"inline"]}]}, written row by row as it
+ * goes (json_stream.h). 0, or -1 once a write to fp has failed. */
 int report_json(FILE *fp, const struct graph *g, const struct report_options *o);
 int report_folded(FILE *fp, const struct graph *g, const struct report_options *o);
 int report_svg(FILE *fp, const struct graph *g, const struct report_options *o);

@@ -1,52 +1,61 @@
-/* report_json.c - the top report as JSON (jansson), exact integers */
+/* report_json.c - the top report as JSON, exact integers */
 #include "report.h"
 
-#include <jansson.h>
+#include "json_stream.h"
 
+static void row_json(struct json_stream *js, const struct graph_node *n)
+{
+	const char *inl = graph_inline_label(n);
+
+	json_stream_begin_object(js);
+	json_stream_key(js, "name");
+	json_stream_string(js, n->printable);
+	json_stream_key(js, "flat");
+	json_stream_integer(js, n->flat);
+	json_stream_key(js, "cum");
+	json_stream_integer(js, n->cum);
+	if (*inl) {
+		json_stream_key(js, "inline");
+		json_stream_string(js, inl);
+	}
+	json_stream_end_object(js);
+}
+
+/* Row by row as it goes, in the layout json_dumpf() gave the whole
+ * document with JSON_INDENT(2) | JSON_PRESERVE_ORDER (there are no reals);
+ * stops early once a write fails. */
 int report_json(FILE *fp, const struct graph *g, const struct report_options *o)
 {
-	json_t *root = json_object(), *rows = json_array(), *st = json_object();
-	int rc = -1;
+	struct json_stream js;
 	size_t i;
 
-	if (!root || !rows || !st)
-		goto out;
-	json_object_set_new(st, "type", json_string(g->sample_type.type));
-	json_object_set_new(st, "unit", json_string(g->sample_type.unit));
-	json_object_set_new(root, "sample_type", st);
-	st = NULL;
-	json_object_set_new(root, "total", json_integer(g->total));
-	json_object_set_new(root, "flat_sum", json_integer(g->flat_sum));
-	json_object_set_new(root, "dropped_nodes", json_integer((json_int_t)g->dropped_nodes));
+	json_stream_init(&js, fp, 0);
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "sample_type");
+	json_stream_begin_object(&js);
+	json_stream_key(&js, "type");
+	json_stream_string(&js, g->sample_type.type);
+	json_stream_key(&js, "unit");
+	json_stream_string(&js, g->sample_type.unit);
+	json_stream_end_object(&js);
+	json_stream_key(&js, "total");
+	json_stream_integer(&js, g->total);
+	json_stream_key(&js, "flat_sum");
+	json_stream_integer(&js, g->flat_sum);
+	json_stream_key(&js, "dropped_nodes");
+	json_stream_integer(&js, (long long)g->dropped_nodes);
 	if (o && o->nactive_filters) {
-		json_t *f = json_array();
-
+		json_stream_key(&js, "active_filters");
+		json_stream_begin_array(&js);
 		for (i = 0; i < o->nactive_filters; i++)
-			json_array_append_new(f, json_string(o->active_filters[i]));
-		json_object_set_new(root, "active_filters", f);
+			json_stream_string(&js, o->active_filters[i]);
+		json_stream_end_array(&js);
 	}
-	for (i = 0; i < g->nrows; i++) {
-		const struct graph_node *n = &g->nodes[g->rows[i]];
-		const char *inl = graph_inline_label(n);
-		json_t *row = json_object();
-
-		if (!row)
-			goto out;
-		json_object_set_new(row, "name", json_string(n->printable));
-		json_object_set_new(row, "flat", json_integer(n->flat));
-		json_object_set_new(row, "cum", json_integer(n->cum));
-		if (*inl)
-			json_object_set_new(row, "inline", json_string(inl));
-		json_array_append_new(rows, row);
-	}
-	json_object_set_new(root, "rows", rows);
-	rows = NULL;
-	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
-	    fputc('\n', fp) != EOF)
-		rc = 0;
-out:
-	json_decref(st);
-	json_decref(rows);
-	json_decref(root);
-	return ferror(fp) ? -1 : rc;
+	json_stream_key(&js, "rows");
+	json_stream_begin_array(&js);
+	for (i = 0; i < g->nrows && !ferror(fp); i++)
+		row_json(&js, &g->nodes[g->rows[i]]);
+	json_stream_end_array(&js);
+	json_stream_end_object(&js);
+	return json_stream_finish(&js);
 }
