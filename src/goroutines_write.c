@@ -4,6 +4,7 @@
 #include "json_stream.h"
 #include "sites.h"
 #include "strbuf.h"
+#include "workers.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -27,28 +28,6 @@ static const char *state_on(bool color, const char *state)
 	return w > 1 ? "\033[1;31m" : w >= 1 ? "\033[33m" : "\033[32m";
 }
 
-static void write_state(FILE *fp, bool color, const char *state)
-{
-	fprintf(fp, "%s%s%s", state_on(color, state), state, color ? "\033[0m" : "");
-}
-
-static void write_states(FILE *fp, const struct ggroup *g, bool color)
-{
-	size_t i;
-
-	if (g->nstates == 1 && !g->other_states) {
-		write_state(fp, color, g->states[0].state);
-		return;
-	}
-	for (i = 0; i < g->nstates; i++) {
-		fputs(i ? ", " : "", fp);
-		write_state(fp, color, g->states[i].state);
-		fprintf(fp, " x%llu", (unsigned long long)g->states[i].count);
-	}
-	if (g->other_states)
-		fprintf(fp, ", other x%llu", (unsigned long long)g->other_states);
-}
-
 /* fprintf's "%lld", without its format parsing: a frame line is most of
  * the text report. */
 static int add_lld(struct strbuf *sb, long long v)
@@ -66,39 +45,238 @@ static int add_lld(struct strbuf *sb, long long v)
 	return strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/* Appends a frame's line to sb: the frames of a group go out in one
- * fwrite (stdio's per-call cost was a tenth of the goroutines row).
- * 0, or -1 when out of memory. */
+/* Appends a frame's line to sb: "  M FUNC  FILE:LINE  (inlined)\n",
+ * the whole line sized first and copied in place (a frame line is most
+ * of the text report). 0, or -1 when out of memory. */
 static int add_frame(struct strbuf *sb, const char *mark,
 		     const struct dump_frame *f, bool color)
 {
-	int r = 0;
-
 	/* with colour, the first frame of the service's own code (the one
 	 * marked '>') in bold cyan */
-	r |= strbuf_add(sb, "  ", 2);
-	r |= strbuf_addstr(sb, mark);
-	r |= strbuf_addstr(sb, color ? " \033[1;36m" : " ");
-	r |= strbuf_addstr(sb, f->func[0] ? f->func : "?");
-	if (color)
-		r |= strbuf_addstr(sb, "\033[0m");
-	if (f->file[0]) {
-		r |= strbuf_add(sb, "  ", 2);
-		r |= strbuf_addstr(sb, f->file);
-		r |= strbuf_addch(sb, ':');
-		r |= add_lld(sb, (long long)f->line);
+	const char *open = color ? " \033[1;36m" : " ";
+	const char *close = color ? "\033[0m" : "";
+	const char *func = f->func[0] ? f->func : "?";
+	size_t lm = strlen(mark), lo = strlen(open), lc = strlen(close);
+	size_t lf = strlen(func), lp = f->file[0] ? strlen(f->file) : 0;
+	char num[24], *d, *p = num + sizeof(num);
+	unsigned long long u = f->line < 0 ? 0ULL - (unsigned long long)f->line :
+			       (unsigned long long)f->line;
+	size_t ln = 0;
+
+	if (lp) {
+		do {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (f->line < 0)
+			*--p = '-';
+		ln = (size_t)(num + sizeof(num) - p);
 	}
-	if (f->inlined)
-		r |= strbuf_addstr(sb, "  (inlined)");
+	if (strbuf_grow(sb, 2 + lm + lo + lf + lc + (lp ? 3 + lp + ln : 0) + 12) < 0)
+		return -1;
+	d = sb->buf + sb->len;
+	memcpy(d, "  ", 2);
+	d += 2;
+	memcpy(d, mark, lm);
+	d += lm;
+	memcpy(d, open, lo);
+	d += lo;
+	memcpy(d, func, lf);
+	d += lf;
+	memcpy(d, close, lc);
+	d += lc;
+	if (lp) {
+		memcpy(d, "  ", 2);
+		memcpy(d + 2, f->file, lp);
+		d[2 + lp] = ':';
+		memcpy(d + 3 + lp, p, ln);
+		d += 3 + lp + ln;
+	}
+	if (f->inlined) {
+		memcpy(d, "  (inlined)", 11);
+		d += 11;
+	}
+	*d++ = '\n';
+	*d = '\0';
+	sb->len = (size_t)(d - sb->buf);
+	return 0;
+}
+
+static int add_llu(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static int add_state(struct strbuf *sb, bool color, const char *state)
+{
+	int r = strbuf_addstr(sb, state_on(color, state));
+
+	r |= strbuf_addstr(sb, state);
+	return r | strbuf_addstr(sb, color ? "\033[0m" : "");
+}
+
+static int add_states(struct strbuf *sb, const struct ggroup *g, bool color)
+{
+	size_t i;
+	int r = 0;
+
+	if (g->nstates == 1 && !g->other_states)
+		return add_state(sb, color, g->states[0].state);
+	for (i = 0; i < g->nstates; i++) {
+		r |= strbuf_addstr(sb, i ? ", " : "");
+		r |= add_state(sb, color, g->states[i].state);
+		r |= strbuf_add(sb, " x", 2);
+		r |= add_llu(sb, (unsigned long long)g->states[i].count);
+	}
+	if (g->other_states) {
+		r |= strbuf_addstr(sb, ", other x");
+		r |= add_llu(sb, (unsigned long long)g->other_states);
+	}
+	return r;
+}
+
+/* " score %.1f", as fprintf printed it. */
+static int add_score(struct strbuf *sb, double score)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof(buf), " score %.1f", score);
+
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= sizeof(buf))	/* a score of more than 50 digits */
+		return strbuf_addf(sb, " score %.1f", score);
+	return strbuf_add(sb, buf, (size_t)n);
+}
+
+/* Appends the block of group g to the text report in sb: the same bytes
+ * as fprintf wrote, formatted by hand (a group is formatted on any
+ * thread, see write_text_part). 0, or -1 when out of memory. */
+static int add_group_text(struct strbuf *sb, const struct ggroup *g,
+			  bool has_states, bool color)
+{
+	size_t j;
+	int r = 0;
+
 	r |= strbuf_addch(sb, '\n');
+	r |= add_llu(sb, (unsigned long long)g->count);
+	r |= strbuf_addstr(sb, g->count == 1 ? " goroutine" : " goroutines");
+	if (has_states) {
+		r |= strbuf_add(sb, " [", 2);
+		r |= add_states(sb, g, color);
+		if (g->wait_max > 0) {
+			r |= strbuf_add(sb, ", ", 2);
+			if (g->wait_min != g->wait_max) {
+				r |= add_lld(sb, (long long)g->wait_min);
+				r |= strbuf_addch(sb, '~');
+			}
+			r |= add_lld(sb, (long long)g->wait_max);
+			r |= strbuf_addstr(sb, " minutes");
+		}
+		if (g->locked) {
+			r |= strbuf_add(sb, ", ", 2);
+			r |= add_llu(sb, (unsigned long long)g->locked);
+			r |= strbuf_addstr(sb, " locked to thread");
+		}
+		r |= strbuf_addch(sb, ']');
+	}
+	r |= add_score(sb, g->score);
+	if (g->benign)
+		r |= strbuf_addstr(sb, color ? " \033[2mbenign\033[0m" : " benign");
+	if (g->truncated) {
+		r |= strbuf_add(sb, " (", 2);
+		r |= add_llu(sb, (unsigned long long)g->truncated);
+		r |= strbuf_addstr(sb, " truncated)");
+	}
+	if (g->flags & GOROUTINE_ELIDED)
+		r |= strbuf_addstr(sb, " (frames elided)");
+	if (g->flags & GOROUTINE_UNAVAILABLE)
+		r |= strbuf_addstr(sb, " (stack unavailable)");
+	r |= strbuf_addch(sb, '\n');
+	if (g->labels[0]) {
+		r |= strbuf_addstr(sb, "  labels: ");
+		r |= strbuf_addstr(sb, g->labels);
+		r |= strbuf_addch(sb, '\n');
+	}
+	for (j = 0; j < g->nframes; j++)
+		r |= add_frame(sb, (long)j == g->user_frame ? ">" : " ",
+			       &g->frames[j], color && (long)j == g->user_frame);
+	if (g->has_created_by) {
+		r |= strbuf_addstr(sb, "    created by ");
+		r |= strbuf_addstr(sb, g->created_by.func);
+		if (g->created_by.file[0]) {
+			r |= strbuf_add(sb, "  ", 2);
+			r |= strbuf_addstr(sb, g->created_by.file);
+			r |= strbuf_addch(sb, ':');
+			r |= add_lld(sb, (long long)g->created_by.line);
+		}
+		r |= strbuf_addch(sb, '\n');
+	}
 	return r < 0 ? -1 : 0;
+}
+
+/* The groups are formatted in rounds: each of up to workers_count()
+ * threads formats a run of groups of about TEXT_RUN_FRAMES frames
+ * (~1 MB of text) into a buffer of its own, then the runs are written
+ * in order. Formatting was most of what runs after the parse; the
+ * rounds keep the memory at a few such buffers whatever the input. */
+#define TEXT_RUN_FRAMES 8192
+
+struct text_run {
+	struct strbuf out;
+	size_t from, to;	/* groups [from, to) of the list */
+	int r;
+};
+
+struct text_job {
+	const struct goroutine_groups *gs;
+	bool color;
+	struct text_run runs[WORKERS_MAX];
+};
+
+static void write_text_part(void *arg, unsigned i)
+{
+	struct text_job *job = arg;
+	struct text_run *run = &job->runs[i];
+	size_t k;
+
+	strbuf_reset(&run->out);
+	run->r = 0;
+	for (k = run->from; k < run->to && run->r == 0; k++)
+		run->r = add_group_text(&run->out, job->gs->list[k],
+					job->gs->has_states, job->color);
+}
+
+/* Cuts the next round from group `from` of n: at most `parts` runs, each
+ * ended once it holds TEXT_RUN_FRAMES frames. Returns how many runs. */
+static unsigned text_round(struct text_job *job, size_t from, size_t n,
+			   unsigned parts)
+{
+	unsigned k = 0;
+
+	while (k < parts && from < n) {
+		size_t frames = 0;
+
+		job->runs[k].from = from;
+		while (from < n && frames < TEXT_RUN_FRAMES)
+			frames += job->gs->list[from++]->nframes + 1;
+		job->runs[k++].to = from;
+	}
+	return k;
 }
 
 int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 			  const struct goroutines_meta *m)
 {
-	struct strbuf frames = STRBUF_INIT;
-	size_t i, j, n = shown(gs, m);
+	struct text_job job;
+	size_t i, n = shown(gs, m);
+	unsigned k, parts = workers_count(), runs = 0;
+	int r = 0;
 
 	fprintf(fp, "%s: %llu goroutine%s", m->source,
 		(unsigned long long)gs->total, gs->total == 1 ? "" : "s");
@@ -114,57 +292,25 @@ int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 	fputc('\n', fp);
 	if (m->reason && m->reason[0])
 		fprintf(fp, "%s\n", m->reason);
-	for (i = 0; i < n; i++) {
-		const struct ggroup *g = gs->list[i];
-
-		fprintf(fp, "\n%llu goroutine%s", (unsigned long long)g->count,
-			g->count == 1 ? "" : "s");
-		if (gs->has_states) {
-			fputs(" [", fp);
-			write_states(fp, g, m->color);
-			if (g->wait_max > 0) {
-				if (g->wait_min == g->wait_max)
-					fprintf(fp, ", %lld minutes", (long long)g->wait_max);
-				else
-					fprintf(fp, ", %lld~%lld minutes",
-						(long long)g->wait_min, (long long)g->wait_max);
-			}
-			if (g->locked)
-				fprintf(fp, ", %llu locked to thread",
-					(unsigned long long)g->locked);
-			fputc(']', fp);
-		}
-		fprintf(fp, " score %.1f", g->score);
-		if (g->benign)
-			fputs(m->color ? " \033[2mbenign\033[0m" : " benign", fp);
-		if (g->truncated)
-			fprintf(fp, " (%llu truncated)", (unsigned long long)g->truncated);
-		if (g->flags & GOROUTINE_ELIDED)
-			fputs(" (frames elided)", fp);
-		if (g->flags & GOROUTINE_UNAVAILABLE)
-			fputs(" (stack unavailable)", fp);
-		fputc('\n', fp);
-		if (g->labels[0])
-			fprintf(fp, "  labels: %s\n", g->labels);
-		strbuf_reset(&frames);
-		for (j = 0; j < g->nframes; j++)
-			if (add_frame(&frames, (long)j == g->user_frame ? ">" : " ",
-				      &g->frames[j],
-				      m->color && (long)j == g->user_frame) < 0) {
-				strbuf_release(&frames);
-				return -1;
-			}
-		fwrite(frames.buf, 1, frames.len, fp);
-		if (g->has_created_by) {
-			fprintf(fp, "    created by %s", g->created_by.func);
-			if (g->created_by.file[0])
-				fprintf(fp, "  %s:%lld", g->created_by.file,
-					(long long)g->created_by.line);
-			fputc('\n', fp);
+	memset(&job, 0, sizeof(job));
+	job.gs = gs;
+	job.color = m->color;
+	if (parts > WORKERS_MAX)
+		parts = WORKERS_MAX;
+	for (k = 0; k < parts; k++)
+		strbuf_init(&job.runs[k].out);
+	for (i = 0; i < n && r == 0; i = job.runs[runs - 1].to) {
+		runs = text_round(&job, i, n, parts);
+		workers_run(runs, write_text_part, &job);
+		for (k = 0; k < runs && r == 0; k++) {
+			r = job.runs[k].r;
+			if (r == 0)
+				fwrite(job.runs[k].out.buf, 1, job.runs[k].out.len, fp);
 		}
 	}
-	strbuf_release(&frames);
-	return 0;
+	for (k = 0; k < parts; k++)
+		strbuf_release(&job.runs[k].out);
+	return r;
 }
 
 static void add_id(uint64_t id, void *ctx)
