@@ -108,6 +108,10 @@ struct dump_parser {
 	dump_start_fn on_dump;
 	void *ctx;
 	const char *name;		/* for error messages */
+	/* Set by a consumer that never reads dump_frame.args (grouping
+	 * ignores them): every frame's args is then "", which spares a
+	 * copy per frame. False after dump_parser_init(). */
+	bool no_args;
 
 	struct dump_info *dumps;
 	size_t ndumps, adumps;

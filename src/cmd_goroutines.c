@@ -197,6 +197,7 @@ int cmd_goroutines(int argc, char **argv)
 	goroutine_groups_init(&run.groups);
 	dump_parser_init(&parser, source, goroutine_sink_goroutine,
 			 goroutine_sink_dump, &run.sink);
+	parser.no_args = true;		/* groups ignore them */
 	profile_init(&prof);
 
 	/* A dump is streamed (memory follows distinct stacks), a profile is

@@ -379,8 +379,9 @@ static int finish_goroutine(struct dump_parser *p, bool truncated,
 	p->in_ancestor = false;
 	g->frames = p->frames;
 	g->header = p->scratch.buf + p->header_off;
-	for (i = 0; i < g->nframes; i++)
-		g->frames[i].args = p->scratch.buf + p->args_off[i];
+	if (!p->no_args)	/* else push_frame() set them "" */
+		for (i = 0; i < g->nframes; i++)
+			g->frames[i].args = p->scratch.buf + p->args_off[i];
 	if (g->has_created_by)
 		g->created_by.args = "";
 	g->stack = p->stack_lost ? NULL : p->at;
@@ -650,10 +651,14 @@ static int push_frame(struct dump_parser *p, struct dump_stack *known,
 	}
 	f->file = "";
 	f->inlined = alen == 3 && memcmp(s + astart, "...", 3) == 0;
-	aoff = scratch_add(p, s + astart, alen);
-	if (aoff < 0)
-		return oom(p, err);
-	p->args_off[g->nframes] = (size_t)aoff;
+	if (p->no_args) {
+		f->args = "";
+	} else {
+		aoff = scratch_add(p, s + astart, alen);
+		if (aoff < 0)
+			return oom(p, err);
+		p->args_off[g->nframes] = (size_t)aoff;
+	}
 	g->nframes++;
 	return 0;
 }

@@ -166,15 +166,22 @@ static int add_id(struct ggroup *g, uint64_t id)
 {
 	int64_t d = (int64_t)(id - g->last_id);
 	uint64_t z = ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
-	unsigned char buf[10];
-	size_t n = 0;
+	struct strbuf *sb = &g->ids;
+	unsigned char *out;
 
+	/* room for the longest varint (10 bytes) and strbuf's NUL: written
+	 * in place, this runs for every goroutine */
+	if (sb->len + 11 > sb->alloc && strbuf_grow(sb, 10) < 0)
+		return -1;
+	out = (unsigned char *)sb->buf + sb->len;
 	do {
-		buf[n++] = (unsigned char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
+		*out++ = (unsigned char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
 		z >>= 7;
 	} while (z);
+	*out = '\0';
+	sb->len = (size_t)((char *)out - sb->buf);
 	g->last_id = id;
-	return strbuf_add(&g->ids, buf, n);
+	return 0;
 }
 
 void ggroup_each_id(const struct ggroup *g, void (*fn)(uint64_t id, void *ctx),
@@ -278,15 +285,21 @@ static struct ggroup *group_of(struct goroutine_groups *gs,
 	if (!grp)
 		return NULL;
 	if (gs->n * 2 > gs->nhints) {
-		/* a cache: start again, larger */
-		size_t n = gs->nhints ? gs->nhints * 4 : 1024;
+		/* a cache, larger, keeping what it knew: starting it empty
+		 * cost a group_for() per known stack at every growth */
+		struct ggroup_hint *old = gs->hints;
+		size_t i, nold = gs->nhints;
+		size_t n = nold ? nold * 4 : 1024;
 		struct ggroup_hint *h = calloc(n, sizeof(*h));
 
 		if (!h)
 			return grp;
-		free(gs->hints);
 		gs->hints = h;
 		gs->nhints = n;
+		for (i = 0; i < nold; i++)
+			if (old[i].stack)
+				*hint_slot(gs, old[i].stack) = old[i];
+		free(old);
 	}
 	hint = hint_slot(gs, g->stack);
 	hint->stack = g->stack;

@@ -165,6 +165,7 @@ int goroutines_parse_split(struct dump_parser *p, struct goroutine_sink *sink,
 		t->sink.err = &t->err;
 		dump_parser_init(&t->parser, p->name, goroutine_sink_goroutine,
 				 goroutine_sink_dump, &t->sink);
+		t->parser.no_args = p->no_args;
 	}
 	workers_run(s.n, parse_part, &s);
 	r = join(&s, sink);
@@ -177,9 +178,11 @@ int goroutines_parse_split(struct dump_parser *p, struct goroutine_sink *sink,
 		dump_goroutine_fn on_goroutine = p->on_goroutine;
 		dump_start_fn on_dump = p->on_dump;
 		void *ctx = p->ctx;
+		bool no_args = p->no_args;
 
 		dump_parser_release(p);
 		dump_parser_init(p, name, on_goroutine, on_dump, ctx);
+		p->no_args = no_args;
 		goroutine_groups_reset(sink->groups);
 		return 1;
 	}
