@@ -614,33 +614,39 @@ static void set_file(struct dump_parser *p, struct dump_stack *next)
 	p->at = next;
 }
 
+/* Room for one more frame of the current goroutine: 0 or -1. */
+static int frames_grow(struct dump_parser *p, struct ls_error *err)
+{
+	size_t n = p->aframes ? p->aframes * 2 : 64;
+	struct dump_frame *nf = realloc(p->frames, n * sizeof(*nf));
+	size_t *no;
+
+	if (!nf)
+		return oom(p, err);
+	p->frames = nf;
+	no = realloc(p->args_off, n * sizeof(*no));
+	if (!no)
+		return oom(p, err);
+	p->args_off = no;
+	p->aframes = n;
+	return 0;
+}
+
 /* Adds the frame of the function line s (its name s[0..flen), or known,
  * the trie node that line_repeats() matched; the arguments
- * s[astart..astart + alen)) to the current goroutine. */
-static int push_frame(struct dump_parser *p, struct dump_stack *known,
-		      const char *s, size_t flen, size_t astart, size_t alen,
-		      struct ls_error *err)
+ * s[astart..astart + alen)) to the current goroutine. Inline: it runs
+ * for every frame of every goroutine, most of them from stack_lines(). */
+static inline int push_frame(struct dump_parser *p, struct dump_stack *known,
+			     const char *s, size_t flen, size_t astart,
+			     size_t alen, struct ls_error *err)
 {
 	struct goroutine *g = &p->cur;
 	struct dump_frame *f;
 	long long aoff;
 
-	if (g->nframes == p->aframes) {
-		size_t n = p->aframes ? p->aframes * 2 : 64;
-		struct dump_frame *nf = realloc(p->frames, n * sizeof(*nf));
-		size_t *no;
-
-		if (!nf)
-			return oom(p, err);
-		p->frames = nf;
-		no = realloc(p->args_off, n * sizeof(*no));
-		if (!no)
-			return oom(p, err);
-		p->args_off = no;
-		p->aframes = n;
-	}
+	if (g->nframes == p->aframes && frames_grow(p, err) < 0)
+		return -1;
 	f = &p->frames[g->nframes];
-	memset(f, 0, sizeof(*f));
 	if (known) {
 		f->func = known->str;
 		p->at = known;
@@ -649,11 +655,12 @@ static int push_frame(struct dump_parser *p, struct dump_stack *known,
 		if (!f->func)
 			return oom(p, err);
 	}
+	f->args = "";
 	f->file = "";
+	f->line = 0;
+	f->offset = 0;
 	f->inlined = alen == 3 && memcmp(s + astart, "...", 3) == 0;
-	if (p->no_args) {
-		f->args = "";
-	} else {
+	if (!p->no_args) {
 		aoff = scratch_add(p, s + astart, alen);
 		if (aoff < 0)
 			return oom(p, err);
@@ -913,6 +920,57 @@ out:
 	return 0;
 }
 
+/* A line at a point of the trie with no children yet, which
+ * stack_lines() consumes as body_line() would: a function line without
+ * indent ending in ')' that split_call() takes, or, after one, a file
+ * line after one tab that parse_file_line() takes. Any other line - one
+ * body_line() would trim, a cgo "pc=0x" line, a "created by" line or
+ * prose (a space in what would be the function's name) - is left to
+ * the general parser: 0. Else the line's length without its '\n', or
+ * -1 when out of memory. Learning a stack was most of the lines the
+ * general parser still saw (and all of a split part's relearning). */
+static long long new_stack_line(struct dump_parser *p, const char *s,
+				size_t rest, size_t max_line,
+				struct ls_error *err)
+{
+	struct goroutine *g = &p->cur;
+	const char *nl = memchr(s, '\n', rest);
+	size_t n, flen, astart, alen;
+
+	if (!nl || (n = (size_t)(nl - s)) < 2 || n > max_line)
+		return 0;
+	if (p->pending_frame || p->pending_created_by) {
+		struct dump_frame *f;
+		const char *file;
+		int64_t line;
+		uint64_t off;
+		char end = s[n - 1];
+
+		if (s[0] != '\t' || s[1] == ' ' || s[1] == '\t' || end == ' ' ||
+		    end == '\t' || end == '\r' || has_prefix(s + 1, n - 1, "pc=0x") ||
+		    !parse_file_line(s + 1, n - 1, &flen, &line, &off))
+			return 0;
+		file = stack_step(p, p->pending_created_by ? PLACE_CB_FILE :
+				  PLACE_FILE(g->nframes - 1), line, s + 1, flen,
+				  n - 1 - flen, off);
+		if (!file)
+			return oom(p, err);
+		f = p->pending_created_by ? &g->created_by : &p->frames[g->nframes - 1];
+		f->file = file;
+		f->line = line;
+		f->offset = off;
+		p->pending_frame = p->pending_created_by = false;
+		return (long long)n;
+	}
+	if (s[0] == ' ' || s[0] == '\t' || s[n - 1] != ')' ||
+	    !split_call(s, n, &flen, &astart, &alen))
+		return 0;
+	p->pending_frame = true;
+	if (push_frame(p, NULL, s, flen, astart, alen, err) < 0)
+		return -1;
+	return (long long)n;
+}
+
 /* The lines at the start of data[0..len) that take the current goroutine
  * on down a stack seen before, consumed without dump_parser_line(): a
  * line that is, byte for byte, one body_line() would match with
@@ -935,9 +993,16 @@ static long long stack_lines(struct dump_parser *p, const char *data,
 		const char *s = data + pos, *nl;
 		size_t n, rest = len - pos;
 
-		if (!next || !next->whole)
+		if (!next) {
+			/* nothing seen here before: a new stack */
+			long long r = new_stack_line(p, s, rest, max_line, err);
+
+			if (r <= 0)
+				return r < 0 ? -1 : (long long)pos;
+			n = (size_t)r;
+		} else if (!next->whole) {
 			break;
-		if (p->pending_frame || p->pending_created_by) {
+		} else if (p->pending_frame || p->pending_created_by) {
 			const struct stack_file *fn = (const struct stack_file *)next;
 
 			if (next->place != (p->pending_created_by ? PLACE_CB_FILE :
