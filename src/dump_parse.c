@@ -632,13 +632,11 @@ static int frames_grow(struct dump_parser *p, struct ls_error *err)
 	return 0;
 }
 
-/* Adds the frame of the function line s (its name s[0..flen), or known,
- * the trie node that line_repeats() matched; the arguments
- * s[astart..astart + alen)) to the current goroutine. Inline: it runs
- * for every frame of every goroutine, most of them from stack_lines(). */
-static inline int push_frame(struct dump_parser *p, struct dump_stack *known,
-			     const char *s, size_t flen, size_t astart,
-			     size_t alen, struct ls_error *err)
+/* Adds a frame of function func (interned) with the arguments
+ * args[0..alen) to the current goroutine. Small enough to inline: it
+ * runs for every frame of every goroutine. */
+static inline int add_frame(struct dump_parser *p, const char *func,
+			    const char *args, size_t alen, struct ls_error *err)
 {
 	struct goroutine *g = &p->cur;
 	struct dump_frame *f;
@@ -647,27 +645,40 @@ static inline int push_frame(struct dump_parser *p, struct dump_stack *known,
 	if (g->nframes == p->aframes && frames_grow(p, err) < 0)
 		return -1;
 	f = &p->frames[g->nframes];
-	if (known) {
-		f->func = known->str;
-		p->at = known;
-	} else {
-		f->func = stack_step(p, PLACE_FUNC(g->nframes), 0, s, flen, 0, 0);
-		if (!f->func)
-			return oom(p, err);
-	}
+	f->func = func;
 	f->args = "";
 	f->file = "";
 	f->line = 0;
 	f->offset = 0;
-	f->inlined = alen == 3 && memcmp(s + astart, "...", 3) == 0;
+	f->inlined = alen == 3 && memcmp(args, "...", 3) == 0;
 	if (!p->no_args) {
-		aoff = scratch_add(p, s + astart, alen);
+		aoff = scratch_add(p, args, alen);
 		if (aoff < 0)
 			return oom(p, err);
 		p->args_off[g->nframes] = (size_t)aoff;
 	}
 	g->nframes++;
 	return 0;
+}
+
+/* Adds the frame of the function line s (its name s[0..flen), or known,
+ * the trie node that line_repeats() matched; the arguments
+ * s[astart..astart + alen)) to the current goroutine. */
+static int push_frame(struct dump_parser *p, struct dump_stack *known,
+		      const char *s, size_t flen, size_t astart, size_t alen,
+		      struct ls_error *err)
+{
+	const char *func;
+
+	if (known) {
+		func = known->str;
+		p->at = known;
+	} else {
+		func = stack_step(p, PLACE_FUNC(p->cur.nframes), 0, s, flen, 0, 0);
+		if (!func)
+			return oom(p, err);
+	}
+	return add_frame(p, func, s + astart, alen, err);
 }
 
 static int body_line(struct dump_parser *p, const char *s, size_t len,
@@ -920,6 +931,23 @@ out:
 	return 0;
 }
 
+/* Whether s[0..n) and t[0..n) are the same bytes, for the tail of a
+ * file line (":123 +0x1d", mostly 8 to 16 bytes): two overlapping
+ * 8-byte loads of each then, instead of a memcmp call, for every file
+ * line of every known stack. */
+static inline bool tail_eq(const char *s, const char *t, size_t n)
+{
+	uint64_t a, b, c, d;
+
+	if (n < 8 || n > 16)
+		return memcmp(s, t, n) == 0;
+	memcpy(&a, s, 8);
+	memcpy(&b, t, 8);
+	memcpy(&c, s + n - 8, 8);
+	memcpy(&d, t + n - 8, 8);
+	return ((a ^ b) | (c ^ d)) == 0;
+}
+
 /* A line at a point of the trie with no children yet, which
  * stack_lines() consumes as body_line() would: a function line without
  * indent ending in ')' that split_call() takes, or, after one, a file
@@ -1012,7 +1040,7 @@ static long long stack_lines(struct dump_parser *p, const char *data,
 			n = 1 + next->len + fn->tail_len;
 			if (n >= rest || s[n] != '\n' || n > max_line || s[0] != '\t' ||
 			    memcmp(s + 1, next->str, next->len) != 0 ||
-			    memcmp(s + 1 + next->len, fn->tail, fn->tail_len) != 0)
+			    !tail_eq(s + 1 + next->len, fn->tail, fn->tail_len))
 				break;
 			set_file(p, next);
 		} else {
@@ -1028,7 +1056,8 @@ static long long stack_lines(struct dump_parser *p, const char *data,
 			    memchr(s + a, ')', n - 1 - a) || memchr(s + a, '(', n - 1 - a))
 				break;
 			p->pending_frame = true;
-			if (push_frame(p, next, s, next->len, a, n - 1 - a, err) < 0)
+			p->at = next;
+			if (add_frame(p, next->str, s + a, n - 1 - a, err) < 0)
 				return -1;
 		}
 		p->lineno++;

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "u64map.h"
 #include "workers.h"
 
 void goroutine_groups_init(struct goroutine_groups *gs)
@@ -354,38 +353,63 @@ int goroutine_sink_goroutine(const struct goroutine *g, void *ctx)
 	return goroutine_groups_add(k->groups, g, k->err);
 }
 
-/* f with its strings interned in strings; false when out of memory. */
 /* The strings of one merge: each string of from (by its address; from's
  * strings are interned, so the few distinct ones recur) to its copy
- * interned in into's table, so that each is hashed and compared once. */
+ * interned in into's table, so that each is hashed and compared once.
+ * An open-addressing table of address pairs, at most half full: a merge
+ * looks up two strings per frame of every group it adds. */
+struct str_pair {
+	const char *from, *to;
+};
+
 struct str_map {
 	struct intern *strings;
-	struct u64map index;		/* address -> slot of to */
-	const char **to;
-	size_t n, alloc;
+	struct str_pair *slots;
+	size_t cap, n;			/* cap: a power of two, or 0 */
 };
+
+static size_t str_slot(const char *s, size_t cap)
+{
+	uint64_t h = (uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15ULL;
+
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+static int str_map_grow(struct str_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
+	struct str_pair *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < m->cap; i++) {
+		if (!m->slots[i].from)
+			continue;
+		for (j = str_slot(m->slots[i].from, cap); t[j].from; j = (j + 1) & (cap - 1))
+			;
+		t[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = t;
+	m->cap = cap;
+	return 0;
+}
 
 static const char *str_to(struct str_map *m, const char *s)
 {
-	long i = u64map_get(&m->index, (uint64_t)(uintptr_t)s);
-	const char *t;
+	size_t i;
 
-	if (i >= 0)
-		return m->to[i];
-	if (m->n == m->alloc) {
-		size_t a = m->alloc ? m->alloc * 2 : 256;
-		const char **nt = realloc(m->to, a * sizeof(*nt));
-
-		if (!nt)
-			return NULL;
-		m->to = nt;
-		m->alloc = a;
-	}
-	t = intern_str(m->strings, s, strlen(s));
-	if (!t || u64map_put(&m->index, (uint64_t)(uintptr_t)s, m->n) < 0)
+	if ((m->n + 1) * 2 > m->cap && str_map_grow(m) < 0)
 		return NULL;
-	m->to[m->n++] = t;
-	return t;
+	for (i = str_slot(s, m->cap); m->slots[i].from; i = (i + 1) & (m->cap - 1))
+		if (m->slots[i].from == s)
+			return m->slots[i].to;
+	m->slots[i].to = intern_str(m->strings, s, strlen(s));
+	if (!m->slots[i].to)
+		return NULL;
+	m->slots[i].from = s;
+	m->n++;
+	return m->slots[i].to;
 }
 
 static bool frame_to(struct dump_frame *out, const struct dump_frame *f,
@@ -416,7 +440,7 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 			   struct ls_error *err)
 {
 	struct dump_frame *frames = NULL, cb;
-	struct str_map m = { strings, U64MAP_INIT, NULL, 0, 0 };
+	struct str_map m = { strings, NULL, 0, 0 };
 	size_t aframes = 0, i, j;
 	int r = 0;
 
@@ -474,13 +498,11 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 		into->truncated |= from->truncated;
 	}
 	free(frames);
-	free(m.to);
-	u64map_release(&m.index);
+	free(m.slots);
 	return r;
 oom:
 	free(frames);
-	free(m.to);
-	u64map_release(&m.index);
+	free(m.slots);
 	return ls_error_set(err, "out of memory");
 }
 
