@@ -417,7 +417,11 @@ static bool frame_to(struct dump_frame *out, const struct dump_frame *f,
 {
 	*out = *f;
 	out->func = str_to(m, f->func);
-	out->file = str_to(m, f->file);
+	/* A missing file is the parser's "" (dump_parse.c), never an
+	 * interned string, and the same object in every part: interned
+	 * here it would be another pointer, and its goroutines another
+	 * group than the same stack's in the part before. */
+	out->file = f->file[0] ? str_to(m, f->file) : f->file;
 	return out->func && out->file;
 }
 

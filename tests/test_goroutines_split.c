@@ -247,6 +247,22 @@ static void test_goroutines_split__many_states(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_goroutines_split__missing_file_lines(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned i;
+
+	(void)state;
+	/* a frame or a "created by" without its file line has the file
+	 * "": the same group whichever part its goroutines are in */
+	for (i = 0; i < 2000; i++)
+		strbuf_addf(&sb, "goroutine %u [select]:\nmain.f()\n%s"
+			    "created by main.g\n%s\n", i + 1,
+			    i % 2 ? "" : "\tf.go:1\n", i % 3 ? "" : "\tg.go:2\n");
+	assert_int_equal(check_same(sb.buf, sb.len, 0), 4);
+	strbuf_release(&sb);
+}
+
 static void test_goroutines_split__nul(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -303,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_goroutines_split__several_dumps),
 		cmocka_unit_test(test_goroutines_split__preamble),
 		cmocka_unit_test(test_goroutines_split__many_states),
+		cmocka_unit_test(test_goroutines_split__missing_file_lines),
 		cmocka_unit_test(test_goroutines_split__nul),
 		cmocka_unit_test(test_goroutines_split__long_line_parses_again),
 	};
