@@ -446,8 +446,7 @@ int goroutines_write_json(FILE *fp, const struct goroutine_groups *gs,
 		group_json(&js, gs->list[i]);
 	json_stream_end_array(&js);
 	json_stream_end_object(&js);
-	fputc('\n', fp);
-	return ferror(fp) ? -1 : 0;
+	return json_stream_finish(&js);
 }
 
 static int cmp_str(const void *a, const void *b)
