@@ -40,4 +40,27 @@ int proto_load(struct profile *p, const unsigned char *data, size_t len,
 	       unsigned threads, struct proto_scan *scan,
 	       struct ls_error *err);
 
+/* Reading ahead: samples decoded while the rest of the input still
+ * arrives (reader.c inflates on another thread meanwhile). The result is
+ * proto_load's, whatever was fed. */
+struct proto_ahead;
+
+/* A new reader-ahead, or NULL when out of memory. */
+struct proto_ahead *proto_ahead_new(void);
+
+/* Takes in the whole top-level fields of data[0..avail) past those it
+ * took before; data is the start of the input, growing from call to
+ * call, the bytes given before unchanged. */
+void proto_ahead_feed(struct proto_ahead *a, const unsigned char *data,
+		      size_t avail);
+
+/* proto_load on the whole input data[0..len) that was fed to ahead (NULL:
+ * none), using what was decoded already. */
+int proto_load_ahead(struct profile *p, const unsigned char *data,
+		     size_t len, unsigned threads, struct proto_ahead *ahead,
+		     struct proto_scan *scan, struct ls_error *err);
+
+/* Frees a and what it decoded (no-op on NULL). */
+void proto_ahead_free(struct proto_ahead *a);
+
 #endif

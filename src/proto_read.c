@@ -521,13 +521,29 @@ static bool next_field(const unsigned char *d, size_t len, size_t *pos,
 	}
 }
 
+/* Samples read ahead (proto_ahead_feed), their references unresolved. */
+struct proto_ahead {
+	size_t pos;		/* the next top-level field */
+	bool stopped;		/* something was doubtful: proto_load starts over */
+	struct proto_scan top;	/* proto_load's walk of the other fields */
+	struct strbuf rest;	/* those fields, in file order */
+	struct sample *samples;	/* as keep_sample leaves them */
+	size_t nsamples, alloc;
+	size_t nvalues;		/* the value count of every one of them */
+	struct arena arena;	/* their arrays */
+	struct arena scratch;	/* protobuf-c's, reset after each sample */
+};
+
 /* One run of sample fields: data[start..end) holds them (and maybe other
- * fields, skipped), the first being sample number first. */
+ * fields, skipped), the first being sample number first. It also resolves
+ * samples [resolve_from, resolve_to) read ahead. */
 struct sample_run {
 	const struct build *b;
 	const unsigned char *data;
 	size_t start, end;
 	size_t first;
+	const struct proto_ahead *ahead;
+	size_t resolve_from, resolve_to;
 	const struct u64map *lids;
 	struct arena arena;	/* its samples' locations, values, labels */
 	bool bad_wire;		/* the walk or protobuf-c refused a sample */
@@ -537,65 +553,106 @@ struct sample_run {
 	struct ls_error count_err, ref_err;
 };
 
-/* Converts sample i into out, its arrays from r's arena; -1 with err set
- * (out of memory or a bad reference). */
-static int convert_sample(struct sample_run *r, struct build *b,
-			  const PbSample *s, size_t i, struct sample *out)
+/* A label as profile.proto has it, kept in the place of a struct label
+ * until the string table is known (samples come before it in a file Go
+ * writes), as a location id is kept in the place of its pointer. */
+struct raw_label {
+	int64_t key, str, num, num_unit;
+};
+_Static_assert(sizeof(struct raw_label) == sizeof(struct label),
+	       "a raw label takes the place of a label");
+_Static_assert(sizeof(uint64_t) == sizeof(const struct location *),
+	       "a location id takes the place of its pointer");
+
+/* Copies s into out, its arrays from a: the values as they are, the
+ * location ids and labels raw for resolve_sample. -1 when out of
+ * memory. */
+static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 {
-	struct profile *p = b->p;
 	size_t j, size;
 	unsigned char *mem;
-	const struct location **locs;
-	struct label *labels;
 
-	size = s->n_location_id * sizeof(*locs) +
+	size = s->n_location_id * sizeof(*out->locations) +
 	       s->n_value * sizeof(*out->values) +
-	       s->n_label * sizeof(*labels);
-	mem = arena_alloc(&r->arena, size);
+	       s->n_label * sizeof(*out->labels);
+	mem = arena_alloc(a, size);
 	if (!mem)
-		return oom(b);
-	locs = (const struct location **)mem;
-	out->values = (int64_t *)(mem + s->n_location_id * sizeof(*locs));
-	labels = (struct label *)(out->values + s->n_value);
-	out->locations = locs;
+		return -1;
+	out->locations = (const struct location **)mem;
+	out->values = (int64_t *)(mem + s->n_location_id * sizeof(*out->locations));
+	out->labels = (struct label *)(out->values + s->n_value);
 	out->nlocations = s->n_location_id;
-	for (j = 0; j < s->n_location_id; j++) {
-		long l = u64map_get(r->lids, s->location_id[j]);
+	out->nlabels = s->n_label;
+	if (s->n_location_id)
+		memcpy(out->locations, s->location_id,
+		       s->n_location_id * sizeof(*s->location_id));
+	if (s->n_value)
+		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
+	for (j = 0; j < s->n_label; j++) {
+		const PbLabel *l = s->label[j];
+		struct raw_label raw = { l->key, l->str, l->num, l->num_unit };
 
+		memcpy(&out->labels[j], &raw, sizeof(raw));
+	}
+	return 0;
+}
+
+/* Turns the raw ids and labels keep_sample left in sample i into
+ * pointers; -1 with b->err set for a bad reference. */
+static int resolve_sample(struct build *b, const struct u64map *lids,
+			  struct sample *s, size_t i)
+{
+	struct profile *p = b->p;
+	size_t j, nlabels = s->nlabels;
+
+	for (j = 0; j < s->nlocations; j++) {
+		uint64_t id;
+		long l;
+
+		memcpy(&id, &s->locations[j], sizeof(id));
+		l = u64map_get(lids, id);
 		if (l < 0)
 			return ls_error_set(b->err,
 				"sample %zu refers to location %" PRIu64 ", which is not defined",
-				i, s->location_id[j]);
-		locs[j] = &p->locations[l];
+				i, id);
+		s->locations[j] = &p->locations[l];
 	}
-	if (s->n_value)
-		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
-	out->labels = labels;
-	out->nlabels = 0;
-	for (j = 0; j < s->n_label; j++) {
-		const PbLabel *l = s->label[j];
-		struct label *lab = &labels[out->nlabels];
+	s->nlabels = 0;
+	for (j = 0; j < nlabels; j++) {
+		struct raw_label l;
+		struct label *lab = &s->labels[s->nlabels];	/* <= j */
 
-		if (str_at(b, l->key, "sample", i, "label key", &lab->key) < 0)
+		memcpy(&l, &s->labels[j], sizeof(l));
+		if (str_at(b, l.key, "sample", i, "label key", &lab->key) < 0)
 			return -1;
 		lab->unit = "";
 		/* As pprof decodes: a label with a string is a string
 		 * label, else one with a number or unit is numeric, else
 		 * it carries nothing and is dropped. */
-		if (l->str != 0) {
-			if (str_at(b, l->str, "sample", i, "label value", &lab->str) < 0)
+		if (l.str != 0) {
+			if (str_at(b, l.str, "sample", i, "label value", &lab->str) < 0)
 				return -1;
-		} else if (l->num != 0 || l->num_unit != 0) {
+		} else if (l.num != 0 || l.num_unit != 0) {
 			lab->str = NULL;
-			lab->num = l->num;
-			if (str_at(b, l->num_unit, "sample", i, "label unit", &lab->unit) < 0)
+			lab->num = l.num;
+			if (str_at(b, l.num_unit, "sample", i, "label unit", &lab->unit) < 0)
 				return -1;
 		} else {
 			continue;
 		}
-		out->nlabels++;
+		s->nlabels++;
 	}
 	return 0;
+}
+
+/* Converts sample i into out, its arrays from r's arena; -1 with err set
+ * (out of memory or a bad reference). */
+static int convert_sample(struct sample_run *r, struct build *b,
+			  const PbSample *s, size_t i, struct sample *out)
+{
+	if (keep_sample(&r->arena, s, out) < 0)
+		return oom(b);
+	return resolve_sample(b, r->lids, out, i);
 }
 
 /* Whether the walk takes the Sample message d[0..len) that protobuf-c
@@ -645,9 +702,17 @@ static void sample_run_main(void *arg, unsigned k)
 	struct build b = *r->b;
 	struct arena scratch = ARENA_INIT;
 	ProtobufCAllocator alloc = { pb_alloc, pb_free, &scratch };
-	size_t pos = r->start, i = r->first;
+	size_t pos = r->start, i;
 	size_t nvalues = b.p->nsample_types;
 
+	/* samples read ahead: earlier in file order than the run's own */
+	b.err = &r->ref_err;
+	for (i = r->resolve_from; i < r->resolve_to && !r->bad_ref; i++) {
+		b.p->samples[i] = r->ahead->samples[i];
+		if (resolve_sample(&b, r->lids, &b.p->samples[i], i) < 0)
+			r->bad_ref = true;
+	}
+	i = r->first;
 	while (pos < r->end) {
 		size_t value;
 		uint64_t field;
@@ -675,7 +740,6 @@ static void sample_run_main(void *arg, unsigned k)
 			break;
 		}
 		if (!r->bad_ref) {
-			b.err = &r->ref_err;
 			if (convert_sample(r, &b, s, i, &b.p->samples[i]) < 0)
 				r->bad_ref = true;
 		}
@@ -684,27 +748,36 @@ static void sample_run_main(void *arg, unsigned k)
 	arena_release(&scratch);
 }
 
-/* Builds the nsamples samples of data[0..len) on up to threads threads.
- * -1 with b->err set for a bad sample; -2 when the walk or protobuf-c
- * refused one. */
-static int build_samples(struct build *b, const unsigned char *data,
-			 size_t len, size_t nsamples, size_t sample_bytes,
+/* Builds the samples read ahead, if any, and the nsamples samples of
+ * data[start..len) after them, on up to threads threads. -1 with b->err
+ * set for a bad sample; -2 when the walk or protobuf-c refused one. */
+static int build_samples(struct build *b, struct proto_ahead *ahead,
+			 const unsigned char *data, size_t start, size_t len,
+			 size_t nsamples, size_t sample_bytes,
 			 unsigned threads, const struct u64map *lids)
 {
 	struct profile *p = b->p;
 	struct sample_run runs[WORKERS_MAX];
 	unsigned n = threads, k;
-	size_t pos = 0, seen = 0, bytes = 0;
+	size_t pos = start, bytes = 0;
+	size_t nahead = ahead ? ahead->nsamples : 0, seen = nahead;
 	int ret = 0;
 
+	if (nahead && ahead->nvalues != p->nsample_types)
+		return ls_error_set(b->err,
+			"sample 0 has %zu value%s, but the profile has %zu sample type%s",
+			ahead->nvalues, ahead->nvalues == 1 ? "" : "s",
+			p->nsample_types, p->nsample_types == 1 ? "" : "s");
 	if (n > WORKERS_MAX)
 		n = WORKERS_MAX;
-	if (n > 1 + nsamples / RUN_MIN_SAMPLES)
-		n = (unsigned)(1 + nsamples / RUN_MIN_SAMPLES);
-	p->samples = arena_calloc(&p->arena, nsamples + 1, sizeof(*p->samples));
+	if (n > 1 + (nahead + nsamples) / RUN_MIN_SAMPLES)
+		n = (unsigned)(1 + (nahead + nsamples) / RUN_MIN_SAMPLES);
+	p->samples = arena_calloc(&p->arena, nahead + nsamples + 1,
+				  sizeof(*p->samples));
 	if (!p->samples)
 		return oom(b);
-	/* Runs of about equal sample bytes, cut between fields. */
+	/* Runs of about equal sample bytes, cut between fields, and equal
+	 * shares of the samples read ahead. */
 	memset(runs, 0, sizeof(runs));
 	for (k = 0; k < n; k++) {
 		struct sample_run *r = &runs[k];
@@ -712,6 +785,9 @@ static int build_samples(struct build *b, const unsigned char *data,
 		r->b = b;
 		r->data = data;
 		r->lids = lids;
+		r->ahead = ahead;
+		r->resolve_from = nahead * k / n;
+		r->resolve_to = nahead * (k + 1) / n;
 		r->start = pos;
 		r->first = seen;
 		while (pos < len && (k == n - 1 ||
@@ -740,17 +816,20 @@ static int build_samples(struct build *b, const unsigned char *data,
 			ret = ls_error_set(b->err, "%s", runs[k].ref_err.msg);
 	for (k = 0; k < n; k++)
 		arena_adopt(&p->arena, &runs[k].arena);
+	if (ahead)
+		arena_adopt(&p->arena, &ahead->arena);
 	if (ret == 0)
-		p->nsamples = nsamples;
+		p->nsamples = nahead + nsamples;
 	return ret;
 }
 
-/* The model from pb (every field but the samples) and the samples of
- * data[0..len), checked in the order of the whole-profile decode. -2
- * when the walk or protobuf-c refused a sample. */
-static int build_profile(struct build *b, const unsigned char *data,
-			 size_t len, size_t nsamples, size_t sample_bytes,
-			 unsigned threads)
+/* The model from pb (every field but the samples), the samples read
+ * ahead and those of data[start..len), checked in the order of the
+ * whole-profile decode. -2 when the walk or protobuf-c refused a
+ * sample. */
+static int build_profile(struct build *b, struct proto_ahead *ahead,
+			 const unsigned char *data, size_t start, size_t len,
+			 size_t nsamples, size_t sample_bytes, unsigned threads)
 {
 	const PbProfile *pb = b->pb;
 	struct profile *p = b->p;
@@ -771,8 +850,8 @@ static int build_profile(struct build *b, const unsigned char *data,
 	p->nsample_types = pb->n_sample_type;
 	if (build_functions(b, &fids) == 0 && build_mappings(b, &mids) == 0 &&
 	    build_locations(b, &lids, &fids, &mids) == 0)
-		ret = build_samples(b, data, len, nsamples, sample_bytes,
-				    threads, &lids);
+		ret = build_samples(b, ahead, data, start, len, nsamples,
+				    sample_bytes, threads, &lids);
 	u64map_release(&fids);
 	u64map_release(&mids);
 	u64map_release(&lids);
@@ -873,7 +952,7 @@ int proto_load(struct profile *p, const unsigned char *data, size_t len,
 	b.nstrs = 0;
 	b.err = err;
 	p->format = PROFILE_PROTO;
-	ret = build_profile(&b, data, len, nsamples, sample_bytes,
+	ret = build_profile(&b, NULL, data, 0, len, nsamples, sample_bytes,
 			    threads ? threads : 1);
 	if (ret == 0)
 		goto out;
@@ -896,4 +975,152 @@ out:
 	arena_release(&tmp);
 	strbuf_release(&rest);
 	return ret;
+}
+
+/* ---- reading ahead ---------------------------------------------------- */
+
+/* Go writes the samples first, before the locations and the string table
+ * they refer to. So while the input still arrives, whole top-level fields
+ * are walked as proto_load walks them and each sample is unpacked and
+ * checked as sample_run_main does, but kept raw (keep_sample); once all
+ * is there, proto_load_ahead goes on from there and resolves them. It
+ * only ever vouches for a profile that loads without error: anything
+ * doubtful, early or late, and proto_load starts over on the whole input,
+ * so messages and their order are its own. */
+
+struct proto_ahead *proto_ahead_new(void)
+{
+	struct proto_ahead *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->top.why = "";
+	strbuf_init(&a->rest);
+	arena_init(&a->arena);
+	arena_init(&a->scratch);
+	return a;
+}
+
+void proto_ahead_free(struct proto_ahead *a)
+{
+	if (!a)
+		return;
+	strbuf_release(&a->rest);
+	free(a->samples);
+	arena_release(&a->arena);
+	arena_release(&a->scratch);
+	free(a);
+}
+
+/* Unpacks and keeps the Sample message d[0..len); -1 when proto_load
+ * would not take it as it is. */
+static int ahead_sample(struct proto_ahead *a, const unsigned char *d,
+			size_t len)
+{
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, &a->scratch };
+	struct proto_scan scan = { 0 };
+	PbSample *s;
+
+	arena_reset(&a->scratch);
+	s = perftools__profiles__sample__unpack(&alloc, len, d);
+	if (!s || !sample_wire_ok(d, len, s, &scan))
+		return -1;
+	if (a->nsamples == 0)
+		a->nvalues = s->n_value;
+	if (s->n_value != a->nvalues)
+		return -1;
+	if (a->nsamples == a->alloc) {
+		size_t n = a->alloc ? 2 * a->alloc : 4096;
+		struct sample *more = realloc(a->samples, n * sizeof(*more));
+
+		if (!more)
+			return -1;
+		a->samples = more;
+		a->alloc = n;
+	}
+	return keep_sample(&a->arena, s, &a->samples[a->nsamples++]);
+}
+
+void proto_ahead_feed(struct proto_ahead *a, const unsigned char *data,
+		      size_t avail)
+{
+	while (!a->stopped && a->pos < avail) {
+		size_t at = a->pos, pos = at, value;
+		uint64_t field;
+		unsigned wire;
+
+		if (!next_field(data, avail, &pos, &field, &wire, &value))
+			return;	/* not whole yet, or never: the end tells */
+		if (field == FIELD_SAMPLE && wire == 2)
+			a->stopped = ahead_sample(a, data + value, pos - value) < 0;
+		else
+			a->stopped = !walk(data + at, pos - at, at, M_PROFILE, &a->top) ||
+				     strbuf_add(&a->rest, data + at, pos - at) < 0;
+		a->pos = pos;
+	}
+}
+
+/* Goes on from where the feeds stopped, as proto_load does: 0, or -1
+ * for anything wrong (err may be set). */
+static int load_ahead(struct profile *p, const unsigned char *data,
+		      size_t len, unsigned threads, struct proto_ahead *a,
+		      struct ls_error *err)
+{
+	struct arena tmp = ARENA_INIT;
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, &tmp };
+	size_t start = a->pos, nsamples = 0, sample_bytes = 0;
+	struct build b;
+	PbProfile *pb;
+	int ret = -1;
+
+	while (a->pos < len) {
+		size_t at = a->pos, value;
+		uint64_t field;
+		unsigned wire;
+
+		if (!next_field(data, len, &a->pos, &field, &wire, &value))
+			goto out;
+		if (field == FIELD_SAMPLE && wire == 2) {
+			nsamples++;
+			sample_bytes += a->pos - value;
+		} else if (!walk(data + at, a->pos - at, at, M_PROFILE, &a->top) ||
+			   strbuf_add(&a->rest, data + at, a->pos - at) < 0) {
+			goto out;
+		}
+	}
+	if (a->top.nstrings == 0 || a->top.ntimes > 1)
+		goto out;
+	pb = perftools__profiles__profile__unpack(&alloc, a->rest.len,
+						  (const uint8_t *)a->rest.buf);
+	if (!pb)
+		goto out;
+	b.p = p;
+	b.pb = pb;
+	b.strs = NULL;
+	b.nstrs = 0;
+	b.err = err;
+	p->format = PROFILE_PROTO;
+	ret = build_profile(&b, a, data, start, len, nsamples, sample_bytes,
+			    threads);
+out:
+	arena_release(&tmp);
+	return ret;
+}
+
+int proto_load_ahead(struct profile *p, const unsigned char *data,
+		     size_t len, unsigned threads, struct proto_ahead *ahead,
+		     struct proto_scan *scan, struct ls_error *err)
+{
+	if (ahead && !ahead->stopped) {
+		struct ls_error before = *err;
+
+		if (load_ahead(p, data, len, threads ? threads : 1, ahead,
+			       err) == 0)
+			return 0;
+		/* Start over: the message is the whole input's. */
+		profile_release(p);
+		*err = before;
+		ahead->stopped = true;
+	}
+	return proto_load(p, data, len, threads, scan, err);
 }

@@ -1,10 +1,14 @@
 /* reader.c - load a profile from a file, whatever its encoding */
 #include "reader.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include "inflater.h"
 #include "input.h"
 #include "legacy.h"
 #include "proto_read.h"
@@ -125,9 +129,11 @@ static int reject_prefix(const unsigned char *d, size_t len,
 		"not a profile: binary data in no known profile format");
 }
 
-/* Recognises the inflated content and loads it into p. */
+/* Recognises the inflated content and loads it into p; ahead (or NULL)
+ * was fed the content as it arrived. */
 static int load_content(struct profile *p, const unsigned char *d,
-			size_t len, struct ls_error *err)
+			size_t len, struct proto_ahead *ahead,
+			struct ls_error *err)
 {
 	struct proto_scan scan;
 	bool binary;
@@ -145,7 +151,7 @@ static int load_content(struct profile *p, const unsigned char *d,
 		if (r != 0)
 			return r < 0 ? -1 : 0;
 	}
-	r = proto_load(p, d, len, workers_count(), &scan, err);
+	r = proto_load_ahead(p, d, len, workers_count(), ahead, &scan, err);
 	if (r <= 0)
 		return r;
 	if (binary) {
@@ -269,6 +275,70 @@ static int finish(struct profile *p, const char *name, int ret)
 	return 0;
 }
 
+/* Whether in is a regular file that starts, at *start (its offset now),
+ * with the gzip magic. */
+static bool gzip_file(const struct input *in, off_t *start)
+{
+	struct stat st;
+	unsigned char magic[2];
+
+	if (fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	*start = lseek(in->fd, 0, SEEK_CUR);
+	return *start >= 0 && pread(in->fd, magic, 2, *start) == 2 &&
+	       magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+/* A big gzipped profile.proto costs as much to inflate as to decode, and
+ * Go writes its samples first. So the inflater thread inflates a gzip
+ * file while this one decodes the samples inflated so far (proto_ahead).
+ * The content and its errors stay those of the serial read: unless the
+ * inflater vouches for the whole stream and the first PREFIX_CHECK bytes
+ * pass, the file offset goes back to the start and 1 says to read it
+ * the ordinary way, whose gzread calls decide which error comes after
+ * how many bytes. Else 0 or -1 as load_content. Not for stdin (what was
+ * read from a pipe cannot be read again) nor with the progress hook. */
+static int load_inflating(struct profile *p, struct input *in,
+			  struct ls_error *err)
+{
+	struct inflater z;
+	struct proto_ahead *ahead = NULL;
+	enum inflater_result res;
+	struct ls_error prefix_err;
+	size_t avail;
+	off_t start;
+	int ret;
+
+	if (input_progress || workers_count() < 2 || !gzip_file(in, &start) ||
+	    inflater_start(&z, in->fd, in->max) < 0)
+		return 1;
+	avail = inflater_wait(&z, PREFIX_CHECK - 1, &res);
+	ls_error_init(&prefix_err, NULL);
+	if (res == INFLATER_DOUBT ||
+	    reject_prefix(z.buf, avail < PREFIX_CHECK ? avail : PREFIX_CHECK,
+			  &prefix_err) < 0)
+		goto again;
+	if (looks_binary(z.buf, avail))
+		ahead = proto_ahead_new();
+	while (res == INFLATER_RUNNING) {
+		if (ahead)
+			proto_ahead_feed(ahead, z.buf, avail);
+		avail = inflater_wait(&z, avail, &res);
+	}
+	if (res != INFLATER_OK)
+		goto again;
+	ret = load_content(p, z.buf, avail, ahead, err);
+	proto_ahead_free(ahead);
+	inflater_release(&z);
+	return ret;
+again:
+	proto_ahead_free(ahead);
+	inflater_release(&z);	/* it reads the file no more */
+	if (lseek(in->fd, start, SEEK_SET) != start)
+		return ls_error_set_errno(err, errno, "read error");
+	return 1;
+}
+
 int profile_load_file(struct profile *p, const char *path,
 		      const struct load_options *opts, struct ls_error *err)
 {
@@ -282,16 +352,22 @@ int profile_load_file(struct profile *p, const char *path,
 	ls_error_init(err, path);
 	if (input_open(&in, path, max, err) < 0)
 		return -1;
-	if (input_read_some(&in, &sb, PREFIX_CHECK, err) < 0 ||
-	    reject_prefix((const unsigned char *)sb.buf, sb.len, err) < 0 ||
-	    input_read_all(&in, &sb, err) < 0) {
+	ret = load_inflating(p, &in, err);
+	if (ret > 0) {
+		if (input_read_some(&in, &sb, PREFIX_CHECK, err) < 0 ||
+		    reject_prefix((const unsigned char *)sb.buf, sb.len, err) < 0 ||
+		    input_read_all(&in, &sb, err) < 0) {
+			input_close(&in);
+			strbuf_release(&sb);
+			return -1;
+		}
 		input_close(&in);
+		ret = load_content(p, (const unsigned char *)sb.buf, sb.len,
+				   NULL, err);
 		strbuf_release(&sb);
-		return -1;
+	} else {
+		input_close(&in);
 	}
-	input_close(&in);
-	ret = load_content(p, (const unsigned char *)sb.buf, sb.len, err);
-	strbuf_release(&sb);
 	if (finish(p, path, ret) < 0) {
 		if (!ls_error_is_set(err))
 			ls_error_set(err, "out of memory");
@@ -316,12 +392,12 @@ int profile_load_buffer(struct profile *p, const char *name,
 		ret = inflate_buffer(data, len, max, &sb, err);
 		if (ret == 0)
 			ret = load_content(p, (const unsigned char *)sb.buf,
-					   sb.len, err);
+					   sb.len, NULL, err);
 		strbuf_release(&sb);
 	} else if (len > max) {
 		ret = input_error_too_large(err, max);
 	} else {
-		ret = load_content(p, data, len, err);
+		ret = load_content(p, data, len, NULL, err);
 	}
 	if (finish(p, name, ret) < 0) {
 		if (!ls_error_is_set(err))

@@ -545,6 +545,178 @@ static void test_proto_read__walk_after_protobuf_c(void **state)
 	}
 }
 
+/* ---- reading ahead ---------------------------------------------------- */
+
+/* proto_load_ahead after feeding w in steps of step bytes. */
+static int load_ahead_in_steps(struct profile *p, const struct wire *w,
+			       unsigned threads, size_t step,
+			       struct proto_scan *scan, struct ls_error *err)
+{
+	struct proto_ahead *a = proto_ahead_new();
+	size_t avail = 0;
+	int ret;
+
+	assert_non_null(a);
+	profile_init(p);
+	ls_error_init(err, "test.pb");
+	while (avail < w->len) {
+		avail = w->len - avail < step ? w->len : avail + step;
+		proto_ahead_feed(a, w->buf, avail);
+	}
+	ret = proto_load_ahead(p, w->buf, w->len, threads, a, scan, err);
+	proto_ahead_free(a);
+	return ret;
+}
+
+/* Read ahead in steps of one byte, an odd few, 4 KiB or all at once, on
+ * 1 or 3 threads: what proto_load gives, message and model. */
+static void assert_ahead_like_load(const struct wire *w)
+{
+	static const size_t steps[] = { 1, 13, 4096, SIZE_MAX };
+	struct profile want, got;
+	struct proto_scan want_scan, got_scan;
+	struct ls_error want_err, got_err;
+	int want_ret = load(&want, w, 1, &want_scan, &want_err);
+	size_t s;
+	unsigned t;
+
+	for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+		if (steps[s] == 1 && w->len > 300000)
+			continue;
+		for (t = 1; t <= 3; t += 2) {
+			int ret = load_ahead_in_steps(&got, w, t, steps[s],
+						      &got_scan, &got_err);
+
+			assert_int_equal(ret, want_ret);
+			assert_string_equal(got_err.msg, want_err.msg);
+			if (ret == 1) {
+				assert_int_equal(got_scan.valid, want_scan.valid);
+				assert_string_equal(got_scan.why, want_scan.why);
+				assert_int_equal(got_scan.bad_offset, want_scan.bad_offset);
+				assert_int_equal(got_scan.plausible, want_scan.plausible);
+			}
+			if (ret == 0)
+				assert_same_model(&want, &got);
+			else
+				assert_int_equal(got.nsamples, 0);
+			profile_release(&got);
+		}
+	}
+	profile_release(&want);
+}
+
+/* Samples read ahead of the locations and strings they refer to: the
+ * model of the whole-input load, in Go's field order and others. */
+static void test_proto_read__ahead_same_model(void **state)
+{
+	unsigned order[] = { 6, 12, 9, 5, 4, 3, 1, 2 };
+	struct wire w;
+	size_t idx[MAXFIELDS], n, i, k;
+
+	(void)state;
+	make_profile(&fs, 5000);
+	w = join(&fs, NULL);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	for (n = 0, k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = 0; i < fs.n; i++)
+			if (fs.number[i] == order[k])
+				idx[n++] = i;
+	w = join(&fs, idx);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	fields_release(&fs);
+}
+
+/* Errors in samples read ahead, found before the locations and strings
+ * exist: the message the whole-input load gives, in its order. */
+static void test_proto_read__ahead_same_errors(void **state)
+{
+	Perftools__Profiles__Sample bad_ref = PERFTOOLS__PROFILES__SAMPLE__INIT;
+	Perftools__Profiles__Sample bad_count = PERFTOOLS__PROFILES__SAMPLE__INIT;
+	Perftools__Profiles__Sample bad_label = PERFTOOLS__PROFILES__SAMPLE__INIT;
+	Perftools__Profiles__Label lab = PERFTOOLS__PROFILES__LABEL__INIT;
+	Perftools__Profiles__Label *labp = &lab;
+	uint64_t missing = 999, loc = 1;
+	int64_t values[2] = { 1, 2 };
+	struct wire w, *f;
+	size_t c;
+
+	(void)state;
+	bad_ref.location_id = &missing;
+	bad_ref.n_location_id = 1;
+	bad_ref.value = values;
+	bad_ref.n_value = 2;
+	bad_count.value = values;
+	bad_count.n_value = 1;
+	bad_label.location_id = &loc;
+	bad_label.n_location_id = 1;
+	bad_label.value = values;
+	bad_label.n_value = 2;
+	lab.key = 1;
+	lab.str = 12345;
+	bad_label.label = &labp;
+	bad_label.n_label = 1;
+
+	make_profile(&fs, 3000);
+	replace_sample(2500, &bad_label);
+	w = join(&fs, NULL);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	replace_sample(2000, &bad_ref);
+	replace_sample(10, &bad_ref);
+	w = join(&fs, NULL);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	replace_sample(2900, &bad_count);
+	w = join(&fs, NULL);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	replace_sample(0, &bad_count);	/* every sample read ahead has 1 */
+	w = join(&fs, NULL);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	/* a wire error late in the samples */
+	f = &fs.f[2 + 2950];
+	f->len = 0;
+	put_bytes(f, 2, "\x1a\x02\x0a\x05", 4);
+	w = join(&fs, NULL);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	fields_release(&fs);
+
+	/* the raw samples of walk_after_protobuf_c */
+	for (c = 0; c < sizeof(raw_samples) / sizeof(raw_samples[0]); c++) {
+		make_profile(&fs, 1200);
+		f = &fs.f[2 + 1000];
+		f->len = 0;
+		put_bytes(f, 2, raw_samples[c].bytes, raw_samples[c].len);
+		w = join(&fs, NULL);
+		assert_ahead_like_load(&w);
+		free(w.buf);
+		fields_release(&fs);
+	}
+
+	/* a profile cut short, one without strings, text, no protobuf */
+	make_profile(&fs, 1200);
+	w = join(&fs, NULL);
+	w.len -= 3;
+	assert_ahead_like_load(&w);
+	for (w.len = 0, c = 0; c < fs.n; c++)
+		if (fs.number[c] != 6)
+			put(&w, fs.f[c].buf, fs.f[c].len);
+	assert_ahead_like_load(&w);
+	w.len = 0;
+	for (c = 0; c < 2000; c++)
+		put(&w, "heap profile: 1: 2 [3: 4] @ heap/1048576\n", 41);
+	assert_ahead_like_load(&w);
+	for (c = 0; c < w.len; c++)
+		w.buf[c] = (uint8_t)(c * 2654435761u >> 13);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	fields_release(&fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +724,8 @@ int main(void)
 		cmocka_unit_test(test_proto_read__threads_same_result),
 		cmocka_unit_test(test_proto_read__first_error_in_file_order),
 		cmocka_unit_test(test_proto_read__walk_after_protobuf_c),
+		cmocka_unit_test(test_proto_read__ahead_same_model),
+		cmocka_unit_test(test_proto_read__ahead_same_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -697,6 +697,138 @@ static void test_reader__file_and_limit(void **state)
 	profile_release(&p);
 }
 
+/* Writes data[0..len) to a new temporary file named by path. */
+static void write_file(char *path, const void *data, size_t len)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* profile_load_file on data[0..len) in a temporary file. */
+static int load_file_bytes(struct profile *p, const void *data, size_t len,
+			   const struct load_options *opts,
+			   struct ls_error *err)
+{
+	char path[] = "/tmp/leakscope-test-reader-XXXXXX";
+	int r;
+
+	write_file(path, data, len);
+	r = profile_load_file(p, path, opts, err);
+	unlink(path);
+	return r;
+}
+
+/* A gzipped file of some MiB of content, Go's order (samples first), is
+ * inflated on one thread while the samples are decoded on this one: the
+ * model, and the messages, of reading it whole. */
+static void test_reader__gzip_file_read_ahead(void **state)
+{
+	enum { NCOPIES = 60000 };
+	struct pb b;
+	Perftools__Profiles__Sample *s;
+	uint8_t *raw, *content, *gz, *gz2, *both;
+	size_t len, one, clen, glen, glen2, i;
+	struct profile want, got;
+	struct ls_error err;
+	struct load_options opts = { 0 };
+
+	(void)state;
+	pb_basic(&b);
+	raw = pb_pack(&b, &len);
+	/* NCOPIES more of the first sample, in front */
+	s = b.smpp[0];
+	one = perftools__profiles__sample__get_packed_size(s);
+	assert_true(one < 128);
+	clen = NCOPIES * (2 + one) + len;
+	content = malloc(clen);
+	assert_non_null(content);
+	for (i = 0; i < NCOPIES; i++) {
+		content[i * (2 + one)] = 0x12;
+		content[i * (2 + one) + 1] = (uint8_t)one;
+		perftools__profiles__sample__pack(s, content + i * (2 + one) + 2);
+	}
+	memcpy(content + NCOPIES * (2 + one), raw, len);
+
+	profile_init(&want);
+	profile_init(&got);
+	assert_int_equal(profile_load_buffer(&want, "x", content, clen, NULL,
+					     &err), 0);
+	assert_int_equal(want.nsamples, NCOPIES + 2);
+	gz = gzip_bytes(content, clen, &glen);
+	assert_int_equal(load_file_bytes(&got, gz, glen, NULL, &err), 0);
+	assert_int_equal(got.nsamples, want.nsamples);
+	for (i = 0; i < want.nsamples; i++) {
+		assert_int_equal(got.samples[i].nlocations, want.samples[i].nlocations);
+		assert_int_equal(got.samples[i].locations[0]->id,
+				 want.samples[i].locations[0]->id);
+		assert_int_equal(got.samples[i].values[1], want.samples[i].values[1]);
+		assert_int_equal(got.samples[i].nlabels, want.samples[i].nlabels);
+	}
+	assert_string_equal(got.samples[5].labels[0].str, "/api");
+
+	/* two members, then trailing bytes gunzip ignores too */
+	gz2 = gzip_bytes(content + clen / 3, clen - clen / 3, &glen2);
+	free(gz);
+	gz = gzip_bytes(content, clen / 3, &glen);
+	both = malloc(glen + glen2 + 8);
+	assert_non_null(both);
+	memcpy(both, gz, glen);
+	memcpy(both + glen, gz2, glen2);
+	assert_int_equal(load_file_bytes(&got, both, glen + glen2, NULL, &err), 0);
+	assert_int_equal(got.nsamples, want.nsamples);
+	memcpy(both + glen + glen2, "\x1fjunk", 5);
+	assert_int_equal(load_file_bytes(&got, both, glen + glen2 + 5, NULL,
+					 &err), 0);
+	assert_int_equal(got.nsamples, want.nsamples);
+
+	/* the limit: the content exactly, one byte less */
+	opts.max_input = clen;
+	assert_int_equal(load_file_bytes(&got, both, glen + glen2, &opts, &err), 0);
+	opts.max_input = clen - 1;
+	assert_int_equal(load_file_bytes(&got, both, glen + glen2, &opts, &err), -1);
+	assert_non_null(strstr(err.msg, "larger than --max-input-size="));
+
+	/* cut in the second member */
+	assert_int_equal(load_file_bytes(&got, both, glen + glen2 / 2, NULL,
+					 &err), -1);
+	assert_non_null(strstr(err.msg, "gzip stream is truncated after"));
+
+	/* a bad reference in the first sample, found before any location
+	 * exists; a value count error later in the file comes first */
+	/* a sample's bytes: 0a 02 <ids 1 2> 12 02 <values 100 40> 1a... */
+	assert_int_equal(content[2 + 2], 1);
+	content[2 + 2] = 99;
+	free(gz);
+	gz = gzip_bytes(content, clen, &glen);
+	assert_int_equal(load_file_bytes(&got, gz, glen, NULL, &err), -1);
+	assert_string_equal(err.msg,
+		"sample 0 refers to location 99, which is not defined");
+	assert_int_equal(got.nsamples, 0);
+	/* 12 02 64 28 -> 10 64 20 28: value 100, unknown field 4 = 40 */
+	i = (NCOPIES - 1) * (2 + one) + 2 + 4;
+	assert_memory_equal(content + i, "\x12\x02\x64\x28", 4);
+	memcpy(content + i, "\x10\x64\x20\x28", 4);
+	free(gz);
+	gz = gzip_bytes(content, clen, &glen);
+	assert_int_equal(load_file_bytes(&got, gz, glen, NULL, &err), -1);
+	assert_string_equal(err.msg,
+		"sample 59999 has 1 value, but the profile has 2 sample types");
+
+	free(both);
+	free(gz);
+	free(gz2);
+	free(content);
+	free(raw);
+	profile_release(&want);
+	profile_release(&got);
+}
+
 /* A large profile with sparse ids (the hash path) loads fast: no
  * quadratic lookups. */
 static void test_reader__big_sparse_ids(void **state)
@@ -799,7 +931,10 @@ int main(void)
 		cmocka_unit_test(test_reader__gzip),
 		cmocka_unit_test(test_reader__file_and_limit),
 		cmocka_unit_test(test_reader__big_sparse_ids),
+		cmocka_unit_test(test_reader__gzip_file_read_ahead),
 	};
 
+	/* two threads at least: gzip files are read ahead (reader.c) */
+	setenv("LEAKSCOPE_THREADS", "2", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
