@@ -521,13 +521,21 @@ static bool next_field(const unsigned char *d, size_t len, size_t *pos,
 	}
 }
 
+/* A sample read ahead: keep_sample's arrays at mem, its value count the
+ * proto_ahead's. Not a struct sample: 16 bytes, not 40, of memory the
+ * kernel must clear first (a heap profile has some 10^5 samples). */
+struct ahead_sample {
+	unsigned char *mem;
+	uint32_t nlocations, nlabels;
+};
+
 /* Samples read ahead (proto_ahead_feed), their references unresolved. */
 struct proto_ahead {
 	size_t pos;		/* the next top-level field */
 	bool stopped;		/* something was doubtful: proto_load starts over */
 	struct proto_scan top;	/* proto_load's walk of the other fields */
 	struct strbuf rest;	/* those fields, in file order */
-	struct sample *samples;	/* as keep_sample leaves them */
+	struct ahead_sample *samples;
 	size_t nsamples, alloc;
 	size_t nvalues;		/* the value count of every one of them */
 	struct arena arena;	/* their arrays */
@@ -564,6 +572,17 @@ _Static_assert(sizeof(struct raw_label) == sizeof(struct label),
 _Static_assert(sizeof(uint64_t) == sizeof(const struct location *),
 	       "a location id takes the place of its pointer");
 
+/* Points out's arrays into mem: locations, values, labels. */
+static void sample_arrays(struct sample *out, unsigned char *mem,
+			  size_t nlocations, size_t nvalues, size_t nlabels)
+{
+	out->locations = (const struct location **)mem;
+	out->values = (int64_t *)(mem + nlocations * sizeof(*out->locations));
+	out->labels = (struct label *)(out->values + nvalues);
+	out->nlocations = nlocations;
+	out->nlabels = nlabels;
+}
+
 /* Copies s into out, its arrays from a: the values as they are, the
  * location ids and labels raw for resolve_sample. -1 when out of
  * memory. */
@@ -578,11 +597,7 @@ static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 	mem = arena_alloc(a, size);
 	if (!mem)
 		return -1;
-	out->locations = (const struct location **)mem;
-	out->values = (int64_t *)(mem + s->n_location_id * sizeof(*out->locations));
-	out->labels = (struct label *)(out->values + s->n_value);
-	out->nlocations = s->n_location_id;
-	out->nlabels = s->n_label;
+	sample_arrays(out, mem, s->n_location_id, s->n_value, s->n_label);
 	if (s->n_location_id)
 		memcpy(out->locations, s->location_id,
 		       s->n_location_id * sizeof(*s->location_id));
@@ -708,7 +723,10 @@ static void sample_run_main(void *arg, unsigned k)
 	/* samples read ahead: earlier in file order than the run's own */
 	b.err = &r->ref_err;
 	for (i = r->resolve_from; i < r->resolve_to && !r->bad_ref; i++) {
-		b.p->samples[i] = r->ahead->samples[i];
+		const struct ahead_sample *as = &r->ahead->samples[i];
+
+		sample_arrays(&b.p->samples[i], as->mem, as->nlocations,
+			      nvalues, as->nlabels);
 		if (resolve_sample(&b, r->lids, &b.p->samples[i], i) < 0)
 			r->bad_ref = true;
 	}
@@ -1019,6 +1037,7 @@ static int ahead_sample(struct proto_ahead *a, const unsigned char *d,
 {
 	ProtobufCAllocator alloc = { pb_alloc, pb_free, &a->scratch };
 	struct proto_scan scan = { 0 };
+	struct sample kept;
 	PbSample *s;
 
 	arena_reset(&a->scratch);
@@ -1027,18 +1046,25 @@ static int ahead_sample(struct proto_ahead *a, const unsigned char *d,
 		return -1;
 	if (a->nsamples == 0)
 		a->nvalues = s->n_value;
-	if (s->n_value != a->nvalues)
+	if (s->n_value != a->nvalues || s->n_location_id > UINT32_MAX ||
+	    s->n_label > UINT32_MAX)
 		return -1;
 	if (a->nsamples == a->alloc) {
 		size_t n = a->alloc ? 2 * a->alloc : 4096;
-		struct sample *more = realloc(a->samples, n * sizeof(*more));
+		struct ahead_sample *more = realloc(a->samples, n * sizeof(*more));
 
 		if (!more)
 			return -1;
 		a->samples = more;
 		a->alloc = n;
 	}
-	return keep_sample(&a->arena, s, &a->samples[a->nsamples++]);
+	if (keep_sample(&a->arena, s, &kept) < 0)
+		return -1;
+	a->samples[a->nsamples].mem = (unsigned char *)kept.locations;
+	a->samples[a->nsamples].nlocations = (uint32_t)kept.nlocations;
+	a->samples[a->nsamples].nlabels = (uint32_t)kept.nlabels;
+	a->nsamples++;
+	return 0;
 }
 
 void proto_ahead_feed(struct proto_ahead *a, const unsigned char *data,
