@@ -67,12 +67,14 @@ static enum inflater_result inflate_all(struct inflater *z, struct packed *in)
 		size_t room = z->reserved - out;
 		int zr;
 
-		if (!fill(in, 1) || zs->avail_in == 0)
-			return INFLATER_DOUBT;	/* read error; truncated */
+		if (!fill(in, 1))
+			return INFLATER_DOUBT;	/* a read error */
 		if (room > OUT_CHUNK)
 			room = OUT_CHUNK;
 		zs->next_out = z->buf + out;
 		zs->avail_out = (uInt)room;
+		/* called at the end of the file too: what zlib holds may
+		 * still fill the output */
 		zr = inflate(zs, Z_NO_FLUSH);
 		out += room - zs->avail_out;
 		publish(z, out, INFLATER_RUNNING, &stop);
@@ -89,7 +91,11 @@ static enum inflater_result inflate_all(struct inflater *z, struct packed *in)
 			    zs->next_in[1] != 0x8b)
 				return INFLATER_DOUBT;
 			inflateReset(zs);
-		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+		} else if (zr == Z_BUF_ERROR) {
+			/* no progress: output room there was, so input */
+			if (in->eof)
+				return INFLATER_DOUBT;	/* truncated */
+		} else if (zr != Z_OK) {
 			return INFLATER_DOUBT;
 		}
 	}
