@@ -14,7 +14,7 @@
  *
  * Ownership: struct inflater owns its thread and buffer; inflater_release
  * joins the one and unmaps the other. The file descriptor stays the
- * caller's.
+ * caller's, and so does its offset: the thread reads with pread(2).
  */
 #ifndef LEAKSCOPE_INFLATER_H
 #define LEAKSCOPE_INFLATER_H
@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum inflater_result {
 	INFLATER_RUNNING,
@@ -35,6 +36,7 @@ struct inflater {
 	size_t reserved;	/* max + 1 bytes: one past the limit tells */
 	uint64_t max;
 	int fd;
+	off_t offset;		/* where the gzip stream starts in fd */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;	/* avail or result changed */
@@ -45,10 +47,10 @@ struct inflater {
 	bool waiting;		/* the caller waits on cond */
 };
 
-/* Starts inflating fd from its current offset on a thread of its own,
- * at most max bytes of content. 0, or -1 when the reservation or the
- * thread cannot be had (then nothing was read and z holds nothing). */
-int inflater_start(struct inflater *z, int fd, uint64_t max);
+/* Starts inflating the gzip stream at offset in fd (a regular file) on a
+ * thread of its own, at most max bytes of content. 0, or -1 when the
+ * reservation or the thread cannot be had (then z holds nothing). */
+int inflater_start(struct inflater *z, int fd, off_t offset, uint64_t max);
 
 /* Waits until more than have bytes are inflated or the thread stopped;
  * returns how many are, and the result so far in *result (the content

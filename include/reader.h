@@ -1,7 +1,9 @@
 /* reader.h - load a profile from a file, whatever its encoding
  *
  * The format is sniffed from content, never from the file name: gzip is
- * inflated as a stream first (input.h), then the bytes are recognised as
+ * inflated as a stream first (input.h; a gzipped regular file on a thread
+ * of its own, inflater.h, while the samples inflated so far are decoded,
+ * with the same result and messages), then the bytes are recognised as
  * profile.proto, the legacy text heap profile ("heap profile: ..."), the
  * other legacy pprof formats, or the goroutine debug=1 text.
  *

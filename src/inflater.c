@@ -11,9 +11,11 @@
 #define IN_CHUNK (256 * 1024)	/* compressed bytes per read(2) */
 #define OUT_CHUNK (256 * 1024)	/* content per inflate() call, published */
 
-/* The thread's view of the compressed input. */
+/* The thread's view of the compressed input: read with pread(2), so
+ * that the file offset stays where the caller left it. */
 struct packed {
 	int fd;
+	off_t offset;		/* of the next byte to read */
 	unsigned char *buf;
 	z_stream *zs;
 	bool eof;
@@ -31,7 +33,8 @@ static bool fill(struct packed *in, size_t want)
 		if (zs->avail_in && zs->next_in != in->buf)
 			memmove(in->buf, zs->next_in, zs->avail_in);
 		zs->next_in = in->buf;
-		n = read(in->fd, in->buf + zs->avail_in, IN_CHUNK - zs->avail_in);
+		n = pread(in->fd, in->buf + zs->avail_in,
+			  IN_CHUNK - zs->avail_in, in->offset);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -39,6 +42,7 @@ static bool fill(struct packed *in, size_t want)
 		if (n == 0)
 			in->eof = true;
 		zs->avail_in += (uInt)n;
+		in->offset += n;
 	}
 	return true;
 }
@@ -105,7 +109,7 @@ static void *inflater_main(void *arg)
 {
 	struct inflater *z = arg;
 	z_stream zs;
-	struct packed in = { z->fd, malloc(IN_CHUNK), &zs, false };
+	struct packed in = { z->fd, z->offset, malloc(IN_CHUNK), &zs, false };
 	enum inflater_result result = INFLATER_DOUBT;
 	bool stop;
 
@@ -120,7 +124,7 @@ static void *inflater_main(void *arg)
 	return NULL;
 }
 
-int inflater_start(struct inflater *z, int fd, uint64_t max)
+int inflater_start(struct inflater *z, int fd, off_t offset, uint64_t max)
 {
 	void *m;
 
@@ -136,6 +140,7 @@ int inflater_start(struct inflater *z, int fd, uint64_t max)
 	z->buf = m;
 	z->max = max;
 	z->fd = fd;
+	z->offset = offset;
 	z->result = INFLATER_RUNNING;
 	pthread_mutex_init(&z->lock, NULL);
 	pthread_cond_init(&z->cond, NULL);

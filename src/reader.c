@@ -1,7 +1,6 @@
 /* reader.c - load a profile from a file, whatever its encoding */
 #include "reader.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -275,8 +274,8 @@ static int finish(struct profile *p, const char *name, int ret)
 	return 0;
 }
 
-/* Whether in is a regular file that starts, at *start (its offset now),
- * with the gzip magic. */
+/* Whether in is a regular file whose content starts, at *start (its
+ * offset now), with the gzip magic. */
 static bool gzip_file(const struct input *in, off_t *start)
 {
 	struct stat st;
@@ -294,10 +293,10 @@ static bool gzip_file(const struct input *in, off_t *start)
  * file while this one decodes the samples inflated so far (proto_ahead).
  * The content and its errors stay those of the serial read: unless the
  * inflater vouches for the whole stream and the first PREFIX_CHECK bytes
- * pass, the file offset goes back to the start and 1 says to read it
- * the ordinary way, whose gzread calls decide which error comes after
- * how many bytes. Else 0 or -1 as load_content. Not for stdin (what was
- * read from a pipe cannot be read again) nor with the progress hook. */
+ * pass, 1 says to read in the ordinary way (the inflater left it as it
+ * was), whose gzread calls decide which error comes after how many
+ * bytes. Else 0 or -1 as load_content. Not for a pipe (what was read
+ * from it cannot be read again) nor with the progress hook. */
 static int load_inflating(struct profile *p, struct input *in,
 			  struct ls_error *err)
 {
@@ -307,36 +306,29 @@ static int load_inflating(struct profile *p, struct input *in,
 	struct ls_error prefix_err;
 	size_t avail;
 	off_t start;
-	int ret;
+	int ret = 1;
 
 	if (input_progress || workers_count() < 2 || !gzip_file(in, &start) ||
-	    inflater_start(&z, in->fd, in->max) < 0)
+	    inflater_start(&z, in->fd, start, in->max) < 0)
 		return 1;
 	avail = inflater_wait(&z, PREFIX_CHECK - 1, &res);
 	ls_error_init(&prefix_err, NULL);
-	if (res == INFLATER_DOUBT ||
+	if (res != INFLATER_DOUBT &&
 	    reject_prefix(z.buf, avail < PREFIX_CHECK ? avail : PREFIX_CHECK,
-			  &prefix_err) < 0)
-		goto again;
-	if (looks_binary(z.buf, avail))
-		ahead = proto_ahead_new();
-	while (res == INFLATER_RUNNING) {
-		if (ahead)
-			proto_ahead_feed(ahead, z.buf, avail);
-		avail = inflater_wait(&z, avail, &res);
+			  &prefix_err) == 0) {
+		if (looks_binary(z.buf, avail))
+			ahead = proto_ahead_new();
+		while (res == INFLATER_RUNNING) {
+			if (ahead)
+				proto_ahead_feed(ahead, z.buf, avail);
+			avail = inflater_wait(&z, avail, &res);
+		}
+		if (res == INFLATER_OK)
+			ret = load_content(p, z.buf, avail, ahead, err);
 	}
-	if (res != INFLATER_OK)
-		goto again;
-	ret = load_content(p, z.buf, avail, ahead, err);
 	proto_ahead_free(ahead);
 	inflater_release(&z);
 	return ret;
-again:
-	proto_ahead_free(ahead);
-	inflater_release(&z);	/* it reads the file no more */
-	if (lseek(in->fd, start, SEEK_SET) != start)
-		return ls_error_set_errno(err, errno, "read error");
-	return 1;
 }
 
 int profile_load_file(struct profile *p, const char *path,

@@ -80,8 +80,8 @@ static enum inflater_result run(const struct bytes *gz, size_t skip,
 	unlink(path);
 	assert_int_equal(write(fd, "skipped!", skip), (ssize_t)skip);
 	assert_int_equal(write(fd, gz->buf, gz->len), (ssize_t)gz->len);
-	assert_int_equal(lseek(fd, (off_t)skip, SEEK_SET), (off_t)skip);
-	assert_int_equal(inflater_start(&z, fd, max), 0);
+	assert_int_equal(lseek(fd, 1, SEEK_SET), 1);
+	assert_int_equal(inflater_start(&z, fd, (off_t)skip, max), 0);
 	do
 		avail = inflater_wait(&z, avail, &res);
 	while (res == INFLATER_RUNNING);
@@ -90,6 +90,7 @@ static enum inflater_result run(const struct bytes *gz, size_t skip,
 		add(out, z.buf, avail);
 	}
 	inflater_release(&z);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 1);	/* untouched */
 	close(fd);
 	return res;
 }
@@ -196,8 +197,7 @@ static void test_inflater__release_early(void **state)
 	unlink(path);
 	add_member(&gz, c.buf, c.len, 1);
 	assert_int_equal(write(fd, gz.buf, gz.len), (ssize_t)gz.len);
-	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-	assert_int_equal(inflater_start(&z, fd, (uint64_t)4 << 30), 0);
+	assert_int_equal(inflater_start(&z, fd, 0, (uint64_t)4 << 30), 0);
 	assert_true(inflater_wait(&z, 0, &res) > 0);
 	inflater_release(&z);
 	close(fd);
