@@ -572,92 +572,77 @@ _Static_assert(sizeof(struct raw_label) == sizeof(struct label),
 _Static_assert(sizeof(uint64_t) == sizeof(const struct location *),
 	       "a location id takes the place of its pointer");
 
-/* Points out's arrays into mem: locations, values, labels. */
-static void sample_arrays(struct sample *out, unsigned char *mem,
-			  size_t nlocations, size_t nvalues, size_t nlabels)
+/* Allocates out's arrays for s from a: locations, values, labels. -1
+ * when out of memory. */
+static int sample_alloc(struct arena *a, const PbSample *s, struct sample *out)
 {
-	out->locations = (const struct location **)mem;
-	out->values = (int64_t *)(mem + nlocations * sizeof(*out->locations));
-	out->labels = (struct label *)(out->values + nvalues);
-	out->nlocations = nlocations;
-	out->nlabels = nlabels;
-}
-
-/* Copies s into out, its arrays from a: the values as they are, the
- * location ids and labels raw for resolve_sample. -1 when out of
- * memory. */
-static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
-{
-	size_t j, size;
 	unsigned char *mem;
 
-	size = s->n_location_id * sizeof(*out->locations) +
-	       s->n_value * sizeof(*out->values) +
-	       s->n_label * sizeof(*out->labels);
-	mem = arena_alloc(a, size);
+	mem = arena_alloc(a, s->n_location_id * sizeof(*out->locations) +
+			     s->n_value * sizeof(*out->values) +
+			     s->n_label * sizeof(*out->labels));
 	if (!mem)
 		return -1;
-	sample_arrays(out, mem, s->n_location_id, s->n_value, s->n_label);
-	if (s->n_location_id)
-		memcpy(out->locations, s->location_id,
-		       s->n_location_id * sizeof(*s->location_id));
-	if (s->n_value)
-		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
-	for (j = 0; j < s->n_label; j++) {
-		const PbLabel *l = s->label[j];
-		struct raw_label raw = { l->key, l->str, l->num, l->num_unit };
-
-		memcpy(&out->labels[j], &raw, sizeof(raw));
-	}
+	out->locations = (const struct location **)mem;
+	out->values = (int64_t *)(mem + s->n_location_id * sizeof(*out->locations));
+	out->labels = (struct label *)(out->values + s->n_value);
+	out->nlocations = s->n_location_id;
+	out->nlabels = s->n_label;
 	return 0;
 }
 
-/* Turns the raw ids and labels keep_sample left in sample i into
- * pointers; -1 with b->err set for a bad reference. */
-static int resolve_sample(struct build *b, const struct u64map *lids,
-			  struct sample *s, size_t i)
+/* Points locs[0..n) at the locations ids[0..n) of sample i name (ids may
+ * be locs: each is read before its place is written); -1 with b->err
+ * set when one is not defined. */
+static int resolve_locations(struct build *b, const struct u64map *lids,
+			     const uint64_t *ids, size_t n,
+			     const struct location **locs, size_t i)
 {
-	struct profile *p = b->p;
-	size_t j, nlabels = s->nlabels;
+	const struct location *locations = b->p->locations;
+	size_t j;
 
-	for (j = 0; j < s->nlocations; j++) {
-		uint64_t id;
-		long l;
+	for (j = 0; j < n; j++) {
+		uint64_t id = ids[j];
+		long l = u64map_get(lids, id);
 
-		memcpy(&id, &s->locations[j], sizeof(id));
-		l = u64map_get(lids, id);
 		if (l < 0)
 			return ls_error_set(b->err,
 				"sample %zu refers to location %" PRIu64 ", which is not defined",
 				i, id);
-		s->locations[j] = &p->locations[l];
-	}
-	s->nlabels = 0;
-	for (j = 0; j < nlabels; j++) {
-		struct raw_label l;
-		struct label *lab = &s->labels[s->nlabels];	/* <= j */
-
-		memcpy(&l, &s->labels[j], sizeof(l));
-		if (str_at(b, l.key, "sample", i, "label key", &lab->key) < 0)
-			return -1;
-		lab->unit = "";
-		/* As pprof decodes: a label with a string is a string
-		 * label, else one with a number or unit is numeric, else
-		 * it carries nothing and is dropped. */
-		if (l.str != 0) {
-			if (str_at(b, l.str, "sample", i, "label value", &lab->str) < 0)
-				return -1;
-		} else if (l.num != 0 || l.num_unit != 0) {
-			lab->str = NULL;
-			lab->num = l.num;
-			if (str_at(b, l.num_unit, "sample", i, "label unit", &lab->unit) < 0)
-				return -1;
-		} else {
-			continue;
-		}
-		s->nlabels++;
+		locs[j] = &locations[l];
 	}
 	return 0;
+}
+
+/* Makes *lab of label l of sample i (lab may be where l was): 1, 0 when
+ * it carries nothing, -1 with b->err set for a bad string index. As
+ * pprof decodes: a label with a string is a string label, else one with
+ * a number or unit is numeric, else it is dropped. */
+static int resolve_label(struct build *b, struct raw_label l, size_t i,
+			 struct label *lab)
+{
+	if (str_at(b, l.key, "sample", i, "label key", &lab->key) < 0)
+		return -1;
+	lab->unit = "";
+	if (l.str != 0) {
+		if (str_at(b, l.str, "sample", i, "label value", &lab->str) < 0)
+			return -1;
+	} else if (l.num != 0 || l.num_unit != 0) {
+		lab->str = NULL;
+		lab->num = l.num;
+		if (str_at(b, l.num_unit, "sample", i, "label unit", &lab->unit) < 0)
+			return -1;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static struct raw_label raw_label(const PbLabel *l)
+{
+	struct raw_label raw = { l->key, l->str, l->num, l->num_unit };
+
+	return raw;
 }
 
 /* Converts sample i into out, its arrays from r's arena; -1 with err set
@@ -665,9 +650,71 @@ static int resolve_sample(struct build *b, const struct u64map *lids,
 static int convert_sample(struct sample_run *r, struct build *b,
 			  const PbSample *s, size_t i, struct sample *out)
 {
-	if (keep_sample(&r->arena, s, out) < 0)
+	size_t j;
+
+	if (sample_alloc(&r->arena, s, out) < 0)
 		return oom(b);
-	return resolve_sample(b, r->lids, out, i);
+	if (resolve_locations(b, r->lids, s->location_id, s->n_location_id,
+			      out->locations, i) < 0)
+		return -1;
+	if (s->n_value)
+		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
+	out->nlabels = 0;
+	for (j = 0; j < s->n_label; j++) {
+		int kept = resolve_label(b, raw_label(s->label[j]), i,
+					 &out->labels[out->nlabels]);
+
+		if (kept < 0)
+			return -1;
+		out->nlabels += (size_t)kept;
+	}
+	return 0;
+}
+
+/* Copies s into out, its arrays from a, for resolve_kept: the values as
+ * they are, the location ids and labels raw in their places. -1 when out
+ * of memory. */
+static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
+{
+	size_t j;
+
+	if (sample_alloc(a, s, out) < 0)
+		return -1;
+	if (s->n_location_id)
+		memcpy(out->locations, s->location_id,
+		       s->n_location_id * sizeof(*s->location_id));
+	if (s->n_value)
+		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
+	for (j = 0; j < s->n_label; j++) {
+		struct raw_label raw = raw_label(s->label[j]);
+
+		memcpy(&out->labels[j], &raw, sizeof(raw));
+	}
+	return 0;
+}
+
+/* Turns the raw ids and labels keep_sample left in sample i, which out
+ * points at, into pointers; -1 with b->err set for a bad reference. */
+static int resolve_kept(struct build *b, const struct u64map *lids,
+			struct sample *out, size_t i)
+{
+	size_t j, n = out->nlabels;
+
+	if (resolve_locations(b, lids, (const uint64_t *)(void *)out->locations,
+			      out->nlocations, out->locations, i) < 0)
+		return -1;
+	out->nlabels = 0;
+	for (j = 0; j < n; j++) {
+		struct raw_label raw;
+		int kept;
+
+		memcpy(&raw, &out->labels[j], sizeof(raw));
+		kept = resolve_label(b, raw, i, &out->labels[out->nlabels]);
+		if (kept < 0)
+			return -1;
+		out->nlabels += (size_t)kept;
+	}
+	return 0;
 }
 
 /* Whether the walk takes the Sample message d[0..len) that protobuf-c
@@ -724,10 +771,14 @@ static void sample_run_main(void *arg, unsigned k)
 	b.err = &r->ref_err;
 	for (i = r->resolve_from; i < r->resolve_to && !r->bad_ref; i++) {
 		const struct ahead_sample *as = &r->ahead->samples[i];
+		struct sample *out = &b.p->samples[i];
 
-		sample_arrays(&b.p->samples[i], as->mem, as->nlocations,
-			      nvalues, as->nlabels);
-		if (resolve_sample(&b, r->lids, &b.p->samples[i], i) < 0)
+		out->locations = (const struct location **)(void *)as->mem;
+		out->values = (int64_t *)(out->locations + as->nlocations);
+		out->labels = (struct label *)(out->values + nvalues);
+		out->nlocations = as->nlocations;
+		out->nlabels = as->nlabels;
+		if (resolve_kept(&b, r->lids, out, i) < 0)
 			r->bad_ref = true;
 	}
 	i = r->first;
