@@ -591,9 +591,9 @@ static int sample_alloc(struct arena *a, const PbSample *s, struct sample *out)
 	return 0;
 }
 
-/* Points locs[0..n) at the locations ids[0..n) of sample i name (ids may
- * be locs: each is read before its place is written); -1 with b->err
- * set when one is not defined. */
+/* Points locs[0..n) at the locations that ids[0..n) of sample i name
+ * (ids may be locs: each id is read before its place is written); -1
+ * with b->err set when one is not defined. */
 static int resolve_locations(struct build *b, const struct u64map *lids,
 			     const uint64_t *ids, size_t n,
 			     const struct location **locs, size_t i)
