@@ -275,17 +275,25 @@ static int finish(struct profile *p, const char *name, int ret)
 }
 
 /* Whether in is a regular file whose content starts, at *start (its
- * offset now), with the gzip magic. */
+ * offset now), with the gzip magic, and does not end in a gzip trailer
+ * that says it is too large: the last member's length (mod 2^32) over
+ * in->max means the content is, and then reading ahead is wasted (the
+ * ordinary read tells which error comes first). */
 static bool gzip_file(const struct input *in, off_t *start)
 {
 	struct stat st;
-	unsigned char magic[2];
+	unsigned char magic[2], isize[4];
 
 	if (fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
 	*start = lseek(in->fd, 0, SEEK_CUR);
-	return *start >= 0 && pread(in->fd, magic, 2, *start) == 2 &&
-	       magic[0] == 0x1f && magic[1] == 0x8b;
+	if (*start < 0 || st.st_size - *start < 18 ||	/* the least gzip */
+	    pread(in->fd, magic, 2, *start) != 2 ||
+	    magic[0] != 0x1f || magic[1] != 0x8b ||
+	    pread(in->fd, isize, 4, st.st_size - 4) != 4)
+		return false;
+	return ((uint64_t)isize[0] | (uint64_t)isize[1] << 8 |
+		(uint64_t)isize[2] << 16 | (uint64_t)isize[3] << 24) <= in->max;
 }
 
 /* A big gzipped profile.proto costs as much to inflate as to decode, and
