@@ -10,12 +10,18 @@
 
 /* Blocks grow with the arena: each new block is twice the last, from
  * 64 KiB up to 4 MiB, so a profile of 100 MB takes a few dozen blocks, not
- * thousands. A block of 2 MiB or more is mapped on its own and asks for
- * transparent huge pages: filling it then costs one page fault per 2 MiB
- * instead of 512 (a heap profile's model is 100 MB or more; bench/README.md). */
+ * thousands. A block of 2 MiB or more is mapped on its own, in whole
+ * 2 MiB, and goes back to the system when the arena is freed.
+ *
+ * It does not ask for transparent huge pages (MADV_HUGEPAGE): they cut
+ * page faults by 512, but on a virtual machine whose host takes back
+ * freed memory, a fresh huge page costs the host 512 faults of its own,
+ * and a first run after a pause took up to twice as long (`top` 0.28-0.40 s
+ * instead of 0.17-0.24 s, `diff` 0.59-0.76 s instead of 0.37-0.40 s;
+ * bench/README.md). A user runs leakscope once, after a pause. */
 #define ARENA_BLOCK_MIN ((size_t)64 * 1024)
 #define ARENA_BLOCK_MAX ((size_t)4 * 1024 * 1024)
-#define ARENA_HUGE ((size_t)2 * 1024 * 1024)
+#define ARENA_MAP_MIN ((size_t)2 * 1024 * 1024)
 
 struct arena_block {
 	struct arena_block *next;
@@ -97,18 +103,15 @@ static struct arena_block *block_new(size_t size, bool zero)
 
 	if (size > SIZE_MAX - sizeof(*b))
 		return NULL;
-	if (sizeof(*b) + size >= ARENA_HUGE &&
-	    sizeof(*b) + size <= SIZE_MAX - ARENA_HUGE) {
-		/* whole huge pages: the kernel places a mapping that is a
-		 * multiple of 2 MiB on a 2 MiB boundary, and the rest of
-		 * the last one is usable */
-		size_t len = (sizeof(*b) + size + ARENA_HUGE - 1) & ~(ARENA_HUGE - 1);
+	if (sizeof(*b) + size >= ARENA_MAP_MIN &&
+	    sizeof(*b) + size <= SIZE_MAX - ARENA_MAP_MIN) {
+		/* whole 2 MiB: the rest of the last one is usable */
+		size_t len = (sizeof(*b) + size + ARENA_MAP_MIN - 1) &
+			     ~(ARENA_MAP_MIN - 1);
 
 		b = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (b != MAP_FAILED) {
-			/* best effort: without it, 4 KiB pages */
-			(void)madvise(b, len, MADV_HUGEPAGE);
 			size = len - sizeof(*b);
 			mapped = true;
 		} else {
