@@ -58,6 +58,19 @@ void json_stream_integer(struct json_stream *js, long long v);
 void json_stream_bool(struct json_stream *js, bool v);
 void json_stream_null(struct json_stream *js);
 
+/* A key and its value in one call, as json_stream_key() then the value
+ * (key a valid UTF-8 constant); the same results. */
+int json_stream_member_string(struct json_stream *js, const char *key,
+			      const char *s);
+int json_stream_member_string_or_null(struct json_stream *js,
+				      const char *key, const char *s);
+int json_stream_member_real(struct json_stream *js, const char *key,
+			    double v);
+void json_stream_member_integer(struct json_stream *js, const char *key,
+				long long v);
+void json_stream_member_bool(struct json_stream *js, const char *key,
+			     bool v);
+
 /* The newline that ends the document, after the root's closing bracket,
  * as the writers put one after json_dumpf()'s. 0, or -1 when a write to
  * fp has failed (ferror). */

@@ -149,45 +149,33 @@ static void row_json(struct json_stream *js, const struct diff *d,
 	size_t k;
 
 	json_stream_begin_object(js);
-	json_stream_key(js, "name");
-	json_stream_string(js, s->name);
-	json_stream_key(js, "base");
-	json_stream_integer(js, r->base);
-	json_stream_key(js, "new");
-	json_stream_integer(js, r->new_);
-	json_stream_key(js, "delta");
-	json_stream_integer(js, r->delta);
+	json_stream_member_string(js, "name", s->name);
+	json_stream_member_integer(js, "base", r->base);
+	json_stream_member_integer(js, "new", r->new_);
+	json_stream_member_integer(js, "delta", r->delta);
 	if (!d->sites->goroutines) {
-		json_stream_key(js, "cum_base");
-		json_stream_integer(js, r->cum_base);
-		json_stream_key(js, "cum_new");
-		json_stream_integer(js, r->cum_new);
-		json_stream_key(js, "cum_delta");
-		json_stream_integer(js, r->cum_delta);
+		json_stream_member_integer(js, "cum_base", r->cum_base);
+		json_stream_member_integer(js, "cum_new", r->cum_new);
+		json_stream_member_integer(js, "cum_delta", r->cum_delta);
 	}
 	json_stream_key(js, "pct");
 	if (isfinite(r->pct))
 		json_stream_real(js, round(r->pct * 100) / 100);
 	else
 		json_stream_null(js);
-	json_stream_key(js, "status");
-	json_stream_string(js, status_name(r->status));
-	json_stream_key(js, "user_frame");
-	json_stream_string_or_null(js, s->user_frame);
-	json_stream_key(js, "caller");
-	json_stream_string_or_null(js, s->caller);
-	json_stream_key(js, "path");
-	json_stream_string_or_null(js, s->path);
+	json_stream_member_string(js, "status", status_name(r->status));
+	json_stream_member_string_or_null(js, "user_frame", s->user_frame);
+	json_stream_member_string_or_null(js, "caller", s->caller);
+	json_stream_member_string_or_null(js, "path", s->path);
 	if (d->sites->goroutines) {
-		json_stream_key(js, "state");
-		json_stream_string(js, g ? ggroup_state(g) : "");
+		json_stream_member_string(js, "state",
+					  g ? ggroup_state(g) : "");
 		json_stream_key(js, "persistent");
 		if (r->persistent >= 0)
 			json_stream_integer(js, r->persistent);
 		else
 			json_stream_null(js);
-		json_stream_key(js, "suspect");
-		json_stream_bool(js, r->suspect);
+		json_stream_member_bool(js, "suspect", r->suspect);
 		json_stream_key(js, "stack");
 		json_stream_begin_array(js);
 		for (k = 0; g && k < g->nframes; k++)
@@ -207,31 +195,23 @@ int diff_write_json(FILE *fp, const struct diff *d, const struct diff_meta *m)
 
 	json_stream_init(&js, fp, 10);
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "kind");
-	json_stream_string(&js, m->kind);
+	json_stream_member_string(&js, "kind", m->kind);
 	json_stream_key(&js, "sample_type");
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "type");
-	json_stream_string(&js, m->sample_type.type);
-	json_stream_key(&js, "unit");
-	json_stream_string(&js, m->sample_type.unit);
+	json_stream_member_string(&js, "type", m->sample_type.type);
+	json_stream_member_string(&js, "unit", m->sample_type.unit);
 	json_stream_end_object(&js);
 	json_stream_key(&js, "base");
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "file");
-	json_stream_string(&js, m->base_path);
-	json_stream_key(&js, "total");
-	json_stream_integer(&js, d->base_total);
+	json_stream_member_string(&js, "file", m->base_path);
+	json_stream_member_integer(&js, "total", d->base_total);
 	json_stream_end_object(&js);
 	json_stream_key(&js, "new");
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "file");
-	json_stream_string(&js, m->new_path);
-	json_stream_key(&js, "total");
-	json_stream_integer(&js, d->new_total);
+	json_stream_member_string(&js, "file", m->new_path);
+	json_stream_member_integer(&js, "total", d->new_total);
 	json_stream_end_object(&js);
-	json_stream_key(&js, "normalized");
-	json_stream_bool(&js, m->normalized);
+	json_stream_member_bool(&js, "normalized", m->normalized);
 	json_stream_key(&js, "rows");
 	json_stream_begin_array(&js);
 	for (i = 0; i < n && !ferror(fp); i++)

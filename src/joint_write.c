@@ -88,37 +88,26 @@ static void finding_json(struct json_stream *js, const struct joint_finding *f)
 	size_t i;
 
 	json_stream_begin_object(js);
-	json_stream_key(js, "name");
-	json_stream_string(js, f->name);
-	json_stream_key(js, "user_frame");
-	json_stream_string_or_null(js, f->user_frame);
-	json_stream_key(js, "caller");
-	json_stream_string_or_null(js, f->caller);
-	json_stream_key(js, "path");
-	json_stream_string_or_null(js, f->path);
+	json_stream_member_string(js, "name", f->name);
+	json_stream_member_string_or_null(js, "user_frame", f->user_frame);
+	json_stream_member_string_or_null(js, "caller", f->caller);
+	json_stream_member_string_or_null(js, "path", f->path);
 	if (*f->state) {
-		json_stream_key(js, "state");
-		json_stream_string(js, f->state);
+		json_stream_member_string(js, "state", f->state);
 	}
 	json_stream_key(js, "values");
 	json_stream_begin_array(js);
 	for (i = 0; i < f->nvalues; i++)
 		json_stream_integer(js, f->values[i]);
 	json_stream_end_array(js);
-	json_stream_key(js, "growth");
-	json_stream_integer(js, f->growth);
-	json_stream_key(js, "slope");
-	json_stream_real(js, round(f->slope * 100) / 100);
-	json_stream_key(js, "class");
-	json_stream_string(js, f->cls);
+	json_stream_member_integer(js, "growth", f->growth);
+	json_stream_member_real(js, "slope", round(f->slope * 100) / 100);
+	json_stream_member_string(js, "class", f->cls);
 	if (f->persistent >= 0) {
-		json_stream_key(js, "persistent");
-		json_stream_integer(js, f->persistent);
+		json_stream_member_integer(js, "persistent", f->persistent);
 	}
-	json_stream_key(js, "verdict");
-	json_stream_string(js, f->verdict);
-	json_stream_key(js, "command");
-	json_stream_string(js, f->command);
+	json_stream_member_string(js, "verdict", f->verdict);
+	json_stream_member_string(js, "command", f->command);
 	json_stream_end_object(js);
 }
 
@@ -127,15 +116,11 @@ static void section_json(struct json_stream *js, const struct joint_section *s)
 	size_t i;
 
 	json_stream_begin_object(js);
-	json_stream_key(js, "method");
-	json_stream_string(js, s->method);
-	json_stream_key(js, "sample_type");
-	json_stream_string(js, s->sample_type.type);
-	json_stream_key(js, "snapshots");
-	json_stream_integer(js, (long long)s->nsnapshots);
+	json_stream_member_string(js, "method", s->method);
+	json_stream_member_string(js, "sample_type", s->sample_type.type);
+	json_stream_member_integer(js, "snapshots", (long long)s->nsnapshots);
 	if (*s->note) {
-		json_stream_key(js, "note");
-		json_stream_string(js, s->note);
+		json_stream_member_string(js, "note", s->note);
 	}
 	json_stream_key(js, "findings");
 	json_stream_begin_array(js);
@@ -152,16 +137,13 @@ static void both_json(struct json_stream *js, const struct joint_report *r)
 	json_stream_begin_array(js);
 	for (i = 0; i < r->nboth; i++) {
 		json_stream_begin_object(js);
-		json_stream_key(js, "func");
-		json_stream_string(js, r->both[i].func);
-		json_stream_key(js, "heap_site");
-		json_stream_string(js, r->both[i].heap->name);
-		json_stream_key(js, "goroutine_group");
-		json_stream_string(js, r->both[i].goroutine->name);
-		json_stream_key(js, "verdict");
-		json_stream_string(js, r->both[i].verdict);
-		json_stream_key(js, "command");
-		json_stream_string(js, r->both[i].command);
+		json_stream_member_string(js, "func", r->both[i].func);
+		json_stream_member_string(js, "heap_site",
+					  r->both[i].heap->name);
+		json_stream_member_string(js, "goroutine_group",
+					  r->both[i].goroutine->name);
+		json_stream_member_string(js, "verdict", r->both[i].verdict);
+		json_stream_member_string(js, "command", r->both[i].command);
 		json_stream_end_object(js);
 	}
 	json_stream_end_array(js);
@@ -173,33 +155,24 @@ static void contention_json(struct json_stream *js,
 	size_t k;
 
 	json_stream_begin_object(js);
-	json_stream_key(js, "kind");
-	json_stream_string(js, c->kind);
-	json_stream_key(js, "file");
-	json_stream_string(js, c->path);
-	json_stream_key(js, "sample_type");
-	json_stream_string(js, c->sample_type.type);
-	json_stream_key(js, "total");
-	json_stream_integer(js, c->total);
+	json_stream_member_string(js, "kind", c->kind);
+	json_stream_member_string(js, "file", c->path);
+	json_stream_member_string(js, "sample_type", c->sample_type.type);
+	json_stream_member_integer(js, "total", c->total);
 	json_stream_key(js, "top");
 	json_stream_begin_array(js);
 	for (k = 0; k < c->ntop; k++) {
 		json_stream_begin_object(js);
-		json_stream_key(js, "func");
-		json_stream_string(js, c->top[k].func);
-		json_stream_key(js, "value");
-		json_stream_integer(js, c->top[k].value);
-		json_stream_key(js, "share");
-		json_stream_real(js, round(c->top[k].share * 10000) / 10000);
-		json_stream_key(js, "path");
-		json_stream_string(js, c->top[k].path);
+		json_stream_member_string(js, "func", c->top[k].func);
+		json_stream_member_integer(js, "value", c->top[k].value);
+		json_stream_member_real(js, "share",
+					round(c->top[k].share * 10000) / 10000);
+		json_stream_member_string(js, "path", c->top[k].path);
 		json_stream_end_object(js);
 	}
 	json_stream_end_array(js);
-	json_stream_key(js, "verdict");
-	json_stream_string(js, c->verdict);
-	json_stream_key(js, "command");
-	json_stream_string(js, c->command);
+	json_stream_member_string(js, "verdict", c->verdict);
+	json_stream_member_string(js, "command", c->command);
 	json_stream_end_object(js);
 }
 
@@ -213,16 +186,14 @@ int joint_write_json(FILE *fp, const struct joint_report *r)
 
 	json_stream_init(&js, fp, 10);
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "order");
-	json_stream_string(&js, r->order);
+	json_stream_member_string(&js, "order", r->order);
 	json_stream_key(&js, "snapshots");
 	json_stream_begin_array(&js);
 	for (i = 0; i < r->set->n; i++) {
 		json_stream_begin_object(&js);
-		json_stream_key(&js, "kind");
-		json_stream_string(&js, r->set->snaps[i]->kind_name);
-		json_stream_key(&js, "file");
-		json_stream_string(&js, r->set->snaps[i]->path);
+		json_stream_member_string(&js, "kind",
+					  r->set->snaps[i]->kind_name);
+		json_stream_member_string(&js, "file", r->set->snaps[i]->path);
 		json_stream_end_object(&js);
 	}
 	json_stream_end_array(&js);

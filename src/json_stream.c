@@ -251,6 +251,38 @@ void json_stream_null(struct json_stream *js)
 	fputs("null", js->fp);
 }
 
+int json_stream_member_string(struct json_stream *js, const char *key,
+			      const char *s)
+{
+	return json_stream_key(js, key) < 0 ? -1 : json_stream_string(js, s);
+}
+
+int json_stream_member_string_or_null(struct json_stream *js,
+				      const char *key, const char *s)
+{
+	return json_stream_key(js, key) < 0 ? -1 :
+		json_stream_string_or_null(js, s);
+}
+
+int json_stream_member_real(struct json_stream *js, const char *key,
+			    double v)
+{
+	return json_stream_key(js, key) < 0 ? -1 : json_stream_real(js, v);
+}
+
+void json_stream_member_integer(struct json_stream *js, const char *key,
+				long long v)
+{
+	if (json_stream_key(js, key) == 0)
+		json_stream_integer(js, v);
+}
+
+void json_stream_member_bool(struct json_stream *js, const char *key, bool v)
+{
+	if (json_stream_key(js, key) == 0)
+		json_stream_bool(js, v);
+}
+
 int json_stream_finish(struct json_stream *js)
 {
 	putc('\n', js->fp);

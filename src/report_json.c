@@ -8,15 +8,11 @@ static void row_json(struct json_stream *js, const struct graph_node *n)
 	const char *inl = graph_inline_label(n);
 
 	json_stream_begin_object(js);
-	json_stream_key(js, "name");
-	json_stream_string(js, n->printable);
-	json_stream_key(js, "flat");
-	json_stream_integer(js, n->flat);
-	json_stream_key(js, "cum");
-	json_stream_integer(js, n->cum);
+	json_stream_member_string(js, "name", n->printable);
+	json_stream_member_integer(js, "flat", n->flat);
+	json_stream_member_integer(js, "cum", n->cum);
 	if (*inl) {
-		json_stream_key(js, "inline");
-		json_stream_string(js, inl);
+		json_stream_member_string(js, "inline", inl);
 	}
 	json_stream_end_object(js);
 }
@@ -33,17 +29,13 @@ int report_json(FILE *fp, const struct graph *g, const struct report_options *o)
 	json_stream_begin_object(&js);
 	json_stream_key(&js, "sample_type");
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "type");
-	json_stream_string(&js, g->sample_type.type);
-	json_stream_key(&js, "unit");
-	json_stream_string(&js, g->sample_type.unit);
+	json_stream_member_string(&js, "type", g->sample_type.type);
+	json_stream_member_string(&js, "unit", g->sample_type.unit);
 	json_stream_end_object(&js);
-	json_stream_key(&js, "total");
-	json_stream_integer(&js, g->total);
-	json_stream_key(&js, "flat_sum");
-	json_stream_integer(&js, g->flat_sum);
-	json_stream_key(&js, "dropped_nodes");
-	json_stream_integer(&js, (long long)g->dropped_nodes);
+	json_stream_member_integer(&js, "total", g->total);
+	json_stream_member_integer(&js, "flat_sum", g->flat_sum);
+	json_stream_member_integer(&js, "dropped_nodes",
+				   (long long)g->dropped_nodes);
 	if (o && o->nactive_filters) {
 		json_stream_key(&js, "active_filters");
 		json_stream_begin_array(&js);

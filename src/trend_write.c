@@ -128,29 +128,20 @@ static void row_json(struct json_stream *js, const struct trend_row *r,
 	size_t k;
 
 	json_stream_begin_object(js);
-	json_stream_key(js, "name");
-	json_stream_string(js, s->name);
+	json_stream_member_string(js, "name", s->name);
 	json_stream_key(js, "values");
 	json_stream_begin_array(js);
 	for (k = 0; k < ns; k++)
 		json_stream_integer(js, r->values[k]);
 	json_stream_end_array(js);
-	json_stream_key(js, "slope");
-	json_stream_real(js, round(r->slope * 100) / 100);
-	json_stream_key(js, "steps_up");
-	json_stream_integer(js, (long long)r->ups);
-	json_stream_key(js, "steps_down");
-	json_stream_integer(js, (long long)r->downs);
-	json_stream_key(js, "growth");
-	json_stream_integer(js, r->growth);
-	json_stream_key(js, "class");
-	json_stream_string(js, trend_class_name(r->cls));
-	json_stream_key(js, "user_frame");
-	json_stream_string_or_null(js, s->user_frame);
-	json_stream_key(js, "caller");
-	json_stream_string_or_null(js, s->caller);
-	json_stream_key(js, "path");
-	json_stream_string_or_null(js, s->path);
+	json_stream_member_real(js, "slope", round(r->slope * 100) / 100);
+	json_stream_member_integer(js, "steps_up", (long long)r->ups);
+	json_stream_member_integer(js, "steps_down", (long long)r->downs);
+	json_stream_member_integer(js, "growth", r->growth);
+	json_stream_member_string(js, "class", trend_class_name(r->cls));
+	json_stream_member_string_or_null(js, "user_frame", s->user_frame);
+	json_stream_member_string_or_null(js, "caller", s->caller);
+	json_stream_member_string_or_null(js, "path", s->path);
 	json_stream_end_object(js);
 }
 
@@ -164,19 +155,14 @@ int trend_write_json(FILE *fp, const struct trend *tr, const struct trend_meta *
 
 	json_stream_init(&js, fp, 10);
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "kind");
-	json_stream_string(&js, m->kind);
+	json_stream_member_string(&js, "kind", m->kind);
 	json_stream_key(&js, "sample_type");
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "type");
-	json_stream_string(&js, m->sample_type.type);
-	json_stream_key(&js, "unit");
-	json_stream_string(&js, m->sample_type.unit);
+	json_stream_member_string(&js, "type", m->sample_type.type);
+	json_stream_member_string(&js, "unit", m->sample_type.unit);
 	json_stream_end_object(&js);
-	json_stream_key(&js, "value");
-	json_stream_string(&js, m->cum ? "cum" : "flat");
-	json_stream_key(&js, "noise_period");
-	json_stream_integer(&js, tr->noise.period);
+	json_stream_member_string(&js, "value", m->cum ? "cum" : "flat");
+	json_stream_member_integer(&js, "noise_period", tr->noise.period);
 	json_stream_key(&js, "snapshots");
 	json_stream_begin_array(&js);
 	for (i = 0; i < m->npaths; i++)

@@ -318,6 +318,37 @@ static void test_json_stream__null_strings(void **state)
 	fclose(full);
 }
 
+/* A member in one call is the key and its value in two: every value
+ * kind, a refused value (the member left out), a refused key. */
+static void test_json_stream__members(void **state)
+{
+	struct json_stream js;
+	json_t *root = json_object();
+
+	(void)state;
+	open_stream(&js);
+	json_stream_begin_object(&js);
+	assert_int_equal(json_stream_member_string(&js, "s", "x \" y"), 0);
+	json_object_set_new(root, "s", json_string("x \" y"));
+	assert_int_equal(json_stream_member_string(&js, "bad", "\xff"), -1);
+	assert_int_equal(json_stream_member_string(&js, "\xff", "ok"), -1);
+	assert_int_equal(json_stream_member_string_or_null(&js, "n", ""), 0);
+	json_object_set_new(root, "n", json_null());
+	assert_int_equal(json_stream_member_string_or_null(&js, "m", "z"), 0);
+	json_object_set_new(root, "m", json_string("z"));
+	assert_int_equal(json_stream_member_real(&js, "r", 0.1), 0);
+	json_object_set_new(root, "r", json_real(0.1));
+	assert_int_equal(json_stream_member_real(&js, "nan", NAN), -1);
+	json_stream_member_integer(&js, "i", INT64_MIN);
+	json_object_set_new(root, "i", json_integer(INT64_MIN));
+	json_stream_member_integer(&js, "\xc3", 1);
+	json_stream_member_bool(&js, "b", true);
+	json_object_set_new(root, "b", json_true());
+	json_stream_member_bool(&js, "\xc3", false);
+	json_stream_end_object(&js);
+	check(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_json_stream__empty_root),
 		cmocka_unit_test(test_json_stream__precision),
 		cmocka_unit_test(test_json_stream__null_strings),
+		cmocka_unit_test(test_json_stream__members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
