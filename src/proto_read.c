@@ -964,16 +964,40 @@ static bool unpacks(const unsigned char *data, size_t len)
 	return ok;
 }
 
+/* protobuf-c on every field but the samples (rest), then the model:
+ * build_profile's result, or -2 when protobuf-c refuses rest. */
+static int build_from_rest(struct profile *p, const struct strbuf *rest,
+			   struct proto_ahead *ahead, const unsigned char *data,
+			   size_t start, size_t len, size_t nsamples,
+			   size_t sample_bytes, unsigned threads,
+			   struct ls_error *err)
+{
+	struct arena tmp = ARENA_INIT;
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, &tmp };
+	struct build b;
+	int ret = -2;
+
+	b.pb = perftools__profiles__profile__unpack(&alloc, rest->len,
+						    (const uint8_t *)rest->buf);
+	if (b.pb) {
+		b.p = p;
+		b.strs = NULL;
+		b.nstrs = 0;
+		b.err = err;
+		p->format = PROFILE_PROTO;
+		ret = build_profile(&b, ahead, data, start, len, nsamples,
+				    sample_bytes, threads);
+	}
+	arena_release(&tmp);
+	return ret;
+}
+
 int proto_load(struct profile *p, const unsigned char *data, size_t len,
 	       unsigned threads, struct proto_scan *scan, struct ls_error *err)
 {
 	struct strbuf rest = STRBUF_INIT;
-	struct arena tmp = ARENA_INIT;
-	ProtobufCAllocator alloc = { pb_alloc, pb_free, &tmp };
 	struct proto_scan top;
 	size_t pos = 0, nsamples = 0, sample_bytes = 0;
-	struct build b;
-	PbProfile *pb;
 	int ret = -2;
 
 	/* Walk every field but the samples (the workers walk those). */
@@ -1011,18 +1035,8 @@ int proto_load(struct profile *p, const unsigned char *data, size_t len,
 			goto out;
 		}
 	}
-	pb = perftools__profiles__profile__unpack(&alloc, rest.len,
-						  (const uint8_t *)rest.buf);
-	if (!pb)
-		goto settle;
-	b.p = p;
-	b.pb = pb;
-	b.strs = NULL;
-	b.nstrs = 0;
-	b.err = err;
-	p->format = PROFILE_PROTO;
-	ret = build_profile(&b, NULL, data, 0, len, nsamples, sample_bytes,
-			    threads ? threads : 1);
+	ret = build_from_rest(p, &rest, NULL, data, 0, len, nsamples,
+			      sample_bytes, threads ? threads : 1, err);
 	if (ret == 0)
 		goto out;
 settle:
@@ -1041,7 +1055,6 @@ settle:
 			"not a valid profile.proto: malformed protobuf");
 	}
 out:
-	arena_release(&tmp);
 	strbuf_release(&rest);
 	return ret;
 }
@@ -1143,12 +1156,7 @@ static int load_ahead(struct profile *p, const unsigned char *data,
 		      size_t len, unsigned threads, struct proto_ahead *a,
 		      struct ls_error *err)
 {
-	struct arena tmp = ARENA_INIT;
-	ProtobufCAllocator alloc = { pb_alloc, pb_free, &tmp };
 	size_t start = a->pos, nsamples = 0, sample_bytes = 0;
-	struct build b;
-	PbProfile *pb;
-	int ret = -1;
 
 	while (a->pos < len) {
 		size_t at = a->pos, value;
@@ -1156,32 +1164,19 @@ static int load_ahead(struct profile *p, const unsigned char *data,
 		unsigned wire;
 
 		if (!next_field(data, len, &a->pos, &field, &wire, &value))
-			goto out;
+			return -1;
 		if (field == FIELD_SAMPLE && wire == 2) {
 			nsamples++;
 			sample_bytes += a->pos - value;
 		} else if (!walk(data + at, a->pos - at, at, M_PROFILE, &a->top) ||
 			   strbuf_add(&a->rest, data + at, a->pos - at) < 0) {
-			goto out;
+			return -1;
 		}
 	}
 	if (a->top.nstrings == 0 || a->top.ntimes > 1)
-		goto out;
-	pb = perftools__profiles__profile__unpack(&alloc, a->rest.len,
-						  (const uint8_t *)a->rest.buf);
-	if (!pb)
-		goto out;
-	b.p = p;
-	b.pb = pb;
-	b.strs = NULL;
-	b.nstrs = 0;
-	b.err = err;
-	p->format = PROFILE_PROTO;
-	ret = build_profile(&b, a, data, start, len, nsamples, sample_bytes,
-			    threads);
-out:
-	arena_release(&tmp);
-	return ret;
+		return -1;
+	return build_from_rest(p, &a->rest, a, data, start, len, nsamples,
+			       sample_bytes, threads, err) == 0 ? 0 : -1;
 }
 
 int proto_load_ahead(struct profile *p, const unsigned char *data,
