@@ -6,10 +6,12 @@
 #include "strbuf.h"
 #include "workers.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static size_t shown(const struct goroutine_groups *gs, const struct goroutines_meta *m)
 {
@@ -270,6 +272,34 @@ static unsigned text_round(struct text_job *job, size_t from, size_t n,
 	return k;
 }
 
+/* Writes a formatted run of ~1 MB straight to fp's descriptor: through
+ * fwrite it would first be copied into fp's buffer, a copy of the whole
+ * report on the main thread while the other threads wait. What fp holds
+ * goes first. On an error the rest goes through fwrite after all, which
+ * then fails the same way and leaves fp's error flag set for
+ * cli_output_close to report. */
+static void write_run(FILE *fp, const char *buf, size_t len)
+{
+	int fd;
+
+	if (len < BUFSIZ || fflush(fp) != 0 || (fd = fileno(fp)) < 0) {
+		fwrite(buf, 1, len, fp);
+		return;
+	}
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		buf += w;
+		len -= (size_t)w;
+	}
+	if (len > 0)
+		fwrite(buf, 1, len, fp);
+}
+
 int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 			  const struct goroutines_meta *m)
 {
@@ -305,7 +335,8 @@ int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 		for (k = 0; k < runs && r == 0; k++) {
 			r = job.runs[k].r;
 			if (r == 0)
-				fwrite(job.runs[k].out.buf, 1, job.runs[k].out.len, fp);
+				write_run(fp, job.runs[k].out.buf,
+					  job.runs[k].out.len);
 		}
 	}
 	for (k = 0; k < parts; k++)
