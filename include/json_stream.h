@@ -70,6 +70,10 @@ void json_stream_member_integer(struct json_stream *js, const char *key,
 				long long v);
 void json_stream_member_bool(struct json_stream *js, const char *key,
 			     bool v);
+/* key: {"type": type, "unit": unit}, a profile's sample type as every
+ * report spells it. */
+void json_stream_member_value_type(struct json_stream *js, const char *key,
+				   const char *type, const char *unit);
 
 /* The newline that ends the document, after the root's closing bracket,
  * as the writers put one after json_dumpf()'s. 0, or -1 when a write to

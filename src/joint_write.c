@@ -92,9 +92,8 @@ static void finding_json(struct json_stream *js, const struct joint_finding *f)
 	json_stream_member_string_or_null(js, "user_frame", f->user_frame);
 	json_stream_member_string_or_null(js, "caller", f->caller);
 	json_stream_member_string_or_null(js, "path", f->path);
-	if (*f->state) {
+	if (*f->state)
 		json_stream_member_string(js, "state", f->state);
-	}
 	json_stream_key(js, "values");
 	json_stream_begin_array(js);
 	for (i = 0; i < f->nvalues; i++)
@@ -103,9 +102,8 @@ static void finding_json(struct json_stream *js, const struct joint_finding *f)
 	json_stream_member_integer(js, "growth", f->growth);
 	json_stream_member_real(js, "slope", round(f->slope * 100) / 100);
 	json_stream_member_string(js, "class", f->cls);
-	if (f->persistent >= 0) {
+	if (f->persistent >= 0)
 		json_stream_member_integer(js, "persistent", f->persistent);
-	}
 	json_stream_member_string(js, "verdict", f->verdict);
 	json_stream_member_string(js, "command", f->command);
 	json_stream_end_object(js);
@@ -119,9 +117,8 @@ static void section_json(struct json_stream *js, const struct joint_section *s)
 	json_stream_member_string(js, "method", s->method);
 	json_stream_member_string(js, "sample_type", s->sample_type.type);
 	json_stream_member_integer(js, "snapshots", (long long)s->nsnapshots);
-	if (*s->note) {
+	if (*s->note)
 		json_stream_member_string(js, "note", s->note);
-	}
 	json_stream_key(js, "findings");
 	json_stream_begin_array(js);
 	for (i = 0; i < s->nfindings; i++)

@@ -283,6 +283,17 @@ void json_stream_member_bool(struct json_stream *js, const char *key, bool v)
 		json_stream_bool(js, v);
 }
 
+void json_stream_member_value_type(struct json_stream *js, const char *key,
+				   const char *type, const char *unit)
+{
+	if (json_stream_key(js, key) < 0)
+		return;
+	json_stream_begin_object(js);
+	json_stream_member_string(js, "type", type);
+	json_stream_member_string(js, "unit", unit);
+	json_stream_end_object(js);
+}
+
 int json_stream_finish(struct json_stream *js)
 {
 	putc('\n', js->fp);

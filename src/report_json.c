@@ -11,9 +11,8 @@ static void row_json(struct json_stream *js, const struct graph_node *n)
 	json_stream_member_string(js, "name", n->printable);
 	json_stream_member_integer(js, "flat", n->flat);
 	json_stream_member_integer(js, "cum", n->cum);
-	if (*inl) {
+	if (*inl)
 		json_stream_member_string(js, "inline", inl);
-	}
 	json_stream_end_object(js);
 }
 
@@ -27,11 +26,9 @@ int report_json(FILE *fp, const struct graph *g, const struct report_options *o)
 
 	json_stream_init(&js, fp, 0);
 	json_stream_begin_object(&js);
-	json_stream_key(&js, "sample_type");
-	json_stream_begin_object(&js);
-	json_stream_member_string(&js, "type", g->sample_type.type);
-	json_stream_member_string(&js, "unit", g->sample_type.unit);
-	json_stream_end_object(&js);
+	json_stream_member_value_type(&js, "sample_type",
+				      g->sample_type.type,
+				      g->sample_type.unit);
 	json_stream_member_integer(&js, "total", g->total);
 	json_stream_member_integer(&js, "flat_sum", g->flat_sum);
 	json_stream_member_integer(&js, "dropped_nodes",

@@ -156,11 +156,9 @@ int trend_write_json(FILE *fp, const struct trend *tr, const struct trend_meta *
 	json_stream_init(&js, fp, 10);
 	json_stream_begin_object(&js);
 	json_stream_member_string(&js, "kind", m->kind);
-	json_stream_key(&js, "sample_type");
-	json_stream_begin_object(&js);
-	json_stream_member_string(&js, "type", m->sample_type.type);
-	json_stream_member_string(&js, "unit", m->sample_type.unit);
-	json_stream_end_object(&js);
+	json_stream_member_value_type(&js, "sample_type",
+				      m->sample_type.type,
+				      m->sample_type.unit);
 	json_stream_member_string(&js, "value", m->cum ? "cum" : "flat");
 	json_stream_member_integer(&js, "noise_period", tr->noise.period);
 	json_stream_key(&js, "snapshots");

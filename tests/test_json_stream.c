@@ -345,6 +345,10 @@ static void test_json_stream__members(void **state)
 	json_stream_member_bool(&js, "b", true);
 	json_object_set_new(root, "b", json_true());
 	json_stream_member_bool(&js, "\xc3", false);
+	json_stream_member_value_type(&js, "vt", "inuse_space", "bytes");
+	json_object_set_new(root, "vt", json_pack("{s:s, s:s}", "type",
+						  "inuse_space", "unit", "bytes"));
+	json_stream_member_value_type(&js, "\xc3", "a", "b");
 	json_stream_end_object(&js);
 	check(root);
 }
