@@ -36,6 +36,13 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 
+/* v in decimal as "%lld" prints it, without printf's format parsing (a
+ * hot path's numbers): written backwards ending just before end, which
+ * has STRBUF_LLD_MAX bytes before it; returns where it starts. */
+#define STRBUF_LLD_MAX 24	/* any 64-bit long long, sign included */
+char *strbuf_lld_digits(char *end, long long v);
+int strbuf_add_lld(struct strbuf *sb, long long v);
+
 /* Sets len to 0 and keeps the allocation. */
 void strbuf_reset(struct strbuf *sb);
 

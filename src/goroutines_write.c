@@ -30,23 +30,6 @@ static const char *state_on(bool color, const char *state)
 	return w > 1 ? "\033[1;31m" : w >= 1 ? "\033[33m" : "\033[32m";
 }
 
-/* fprintf's "%lld", without its format parsing: a frame line is most of
- * the text report. */
-static int add_lld(struct strbuf *sb, long long v)
-{
-	char buf[24], *p = buf + sizeof(buf);
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-			       (unsigned long long)v;
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	return strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
-}
-
 /* Appends a frame's line to sb: "  M FUNC  FILE:LINE  (inlined)\n",
  * the whole line sized first and copied in place (a frame line is most
  * of the text report). 0, or -1 when out of memory. */
@@ -174,10 +157,10 @@ static int add_group_text(struct strbuf *sb, const struct ggroup *g,
 		if (g->wait_max > 0) {
 			r |= strbuf_add(sb, ", ", 2);
 			if (g->wait_min != g->wait_max) {
-				r |= add_lld(sb, (long long)g->wait_min);
+				r |= strbuf_add_lld(sb, (long long)g->wait_min);
 				r |= strbuf_addch(sb, '~');
 			}
-			r |= add_lld(sb, (long long)g->wait_max);
+			r |= strbuf_add_lld(sb, (long long)g->wait_max);
 			r |= strbuf_addstr(sb, " minutes");
 		}
 		if (g->locked) {
@@ -215,7 +198,7 @@ static int add_group_text(struct strbuf *sb, const struct ggroup *g,
 			r |= strbuf_add(sb, "  ", 2);
 			r |= strbuf_addstr(sb, g->created_by.file);
 			r |= strbuf_addch(sb, ':');
-			r |= add_lld(sb, (long long)g->created_by.line);
+			r |= strbuf_add_lld(sb, (long long)g->created_by.line);
 		}
 		r |= strbuf_addch(sb, '\n');
 	}

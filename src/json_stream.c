@@ -1,6 +1,8 @@
 /* json_stream.c - write JSON straight to a FILE, laid out as jansson does */
 #include "json_stream.h"
 
+#include "strbuf.h"
+
 #include <locale.h>
 #include <math.h>
 #include <stdint.h>
@@ -225,18 +227,11 @@ int json_stream_real(struct json_stream *js, double v)
 
 void json_stream_integer(struct json_stream *js, long long v)
 {
-	char buf[24], *p = buf + sizeof(buf);
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-			       (unsigned long long)v;
+	char buf[STRBUF_LLD_MAX], *end = buf + sizeof(buf);
+	char *p = strbuf_lld_digits(end, v);
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
 	start_value(js);
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), js->fp);
+	fwrite(p, 1, (size_t)(end - p), js->fp);
 }
 
 void json_stream_bool(struct json_stream *js, bool v)

@@ -67,6 +67,28 @@ int strbuf_addch(struct strbuf *sb, int c)
 	return strbuf_add(sb, &ch, 1);
 }
 
+char *strbuf_lld_digits(char *end, long long v)
+{
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+			       (unsigned long long)v;
+
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--end = '-';
+	return end;
+}
+
+int strbuf_add_lld(struct strbuf *sb, long long v)
+{
+	char buf[STRBUF_LLD_MAX], *end = buf + sizeof(buf);
+	char *p = strbuf_lld_digits(end, v);
+
+	return strbuf_add(sb, p, (size_t)(end - p));
+}
+
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;
