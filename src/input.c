@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -40,6 +42,7 @@ struct input_reader {
 	unsigned ready;			/* filled, not yet taken */
 	bool held;			/* the caller holds the last taken */
 	bool stop;
+	bool done;			/* the thread has left its loop */
 	/* the thread's side of struct input */
 	uint64_t consumed;
 	bool eof, gzipped;
@@ -98,6 +101,35 @@ int input_open(struct input *in, const char *path, uint64_t max,
 
 input_progress_fn input_progress;
 
+/* The signal that stops the thread's read(2): caught, not restarted;
+ * ignored by default, so a stray one sent to a process that never read
+ * ahead does nothing. */
+#define READER_WAKE_SIGNAL SIGURG
+
+static void reader_wake(int sig)
+{
+	(void)sig;
+}
+
+static pthread_once_t reader_wake_once = PTHREAD_ONCE_INIT;
+
+static void reader_wake_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = reader_wake;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: read(2) fails with EINTR */
+	(void)sigaction(READER_WAKE_SIGNAL, &sa, NULL);
+}
+
+/* The thread may be blocked in read(2) on a pipe nobody writes to. A
+ * signal makes that read fail with EINTR, which zlib does not retry, and
+ * the thread then sees stop. The signal may come just before the read,
+ * so it is sent again until the thread has said it is done. Not
+ * pthread_cancel: the forced unwind leaves ASan's stack poisoning behind
+ * and ASan aborts at the thread's exit. */
 static void reader_stop(struct input_reader *r)
 {
 	unsigned i;
@@ -105,9 +137,19 @@ static void reader_stop(struct input_reader *r)
 	pthread_mutex_lock(&r->lock);
 	r->stop = true;
 	pthread_cond_broadcast(&r->cond);
+	while (!r->done) {
+		struct timespec until;
+
+		pthread_kill(r->thread, READER_WAKE_SIGNAL);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 10 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&r->cond, &r->lock, &until);
+	}
 	pthread_mutex_unlock(&r->lock);
-	/* it may be blocked in read(2) on a pipe nobody writes to */
-	pthread_cancel(r->thread);
 	pthread_join(r->thread, NULL);
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->cond);
@@ -207,9 +249,7 @@ static void *reader_main(void *arg)
 {
 	struct input *in = arg;
 	struct input_reader *r = in->reader;
-	int old;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	for (;;) {
 		struct input_block *b;
 		struct ls_error e;
@@ -226,10 +266,8 @@ static void *reader_main(void *arg)
 		pthread_mutex_unlock(&r->lock);
 
 		ls_error_init(&e, NULL);
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
 		b->got = read_chunk(in, &r->consumed, &r->eof, &r->gzipped,
 				    b->buf, want, &e);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 		if (b->got < 0)
 			memcpy(b->msg, e.msg, sizeof(b->msg));
 		else if (b->got > 0 && in->file_size)
@@ -243,6 +281,10 @@ static void *reader_main(void *arg)
 		if (b->got <= 0)
 			break;
 	}
+	pthread_mutex_lock(&r->lock);
+	r->done = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
 
@@ -264,6 +306,7 @@ void input_read_ahead(struct input *in)
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
 	in->reader = r;
+	(void)pthread_once(&reader_wake_once, reader_wake_install);
 	if (pthread_create(&r->thread, NULL, reader_main, in) == 0)
 		return;
 	in->reader = NULL;
