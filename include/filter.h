@@ -78,7 +78,7 @@ struct view_location {
 
 struct view_sample {
 	const struct sample *sample;
-	const struct location **locations;	/* leaf first */
+	const uint32_t *locations;	/* leaf first: p->locations indexes */
 	size_t nlocations;
 };
 
@@ -100,11 +100,12 @@ int filter_apply(struct profile_view *v, const struct profile *p,
 
 void profile_view_release(struct profile_view *v);
 
-/* The index of l in its profile's locations array. */
-static inline size_t view_location_index(const struct profile_view *v,
-					 const struct location *l)
+/* The location at stack index j of s, a sample of v. */
+static inline const struct location *
+view_location(const struct profile_view *v, const struct view_sample *s,
+	      size_t j)
 {
-	return (size_t)(l - v->profile->locations);
+	return &v->profile->locations[s->locations[j]];
 }
 
 /* pprof's tag range parser, exposed for tests: true when value is a

@@ -481,7 +481,7 @@ static int apply_prune(struct profile_view *v, const struct profile *p,
 		ptrdiff_t k;
 
 		for (k = (ptrdiff_t)s->nlocations - 1; k >= 0; k--) {
-			unsigned char m = mark[view_location_index(v, s->locations[k])];
+			unsigned char m = mark[s->locations[k]];
 
 			if (!m) {
 				found_user = true;
@@ -578,7 +578,7 @@ int filter_apply(struct profile_view *v, const struct profile *p,
 			bool focused = false, ignored = false;
 
 			for (j = 0; j < s.nlocations; j++) {
-				unsigned char m = mark[view_location_index(v, s.locations[j])];
+				unsigned char m = mark[s.locations[j]];
 
 				if (m == 1)
 					focused = true;
@@ -588,14 +588,14 @@ int filter_apply(struct profile_view *v, const struct profile *p,
 			if (!focused || ignored)
 				continue;
 			if (any_hidden) {
-				const struct location **locs;
+				uint32_t *locs;
 				size_t k = 0;
 
 				locs = arena_alloc(&v->arena, (s.nlocations ? s.nlocations : 1) * sizeof(*locs));
 				if (!locs)
 					goto oom;
 				for (j = 0; j < s.nlocations; j++)
-					if (!v->locs[view_location_index(v, s.locations[j])].hidden)
+					if (!v->locs[s.locations[j]].hidden)
 						locs[k++] = s.locations[j];
 				if (k == 0)
 					continue;

@@ -533,8 +533,11 @@ int goroutine_groups_add_profile(struct goroutine_groups *gs,
 		int64_t v = s->values[vi];
 		bool symbolized;
 
-		for (j = 0; j < s->nlocations; j++)
-			n += s->locations[j]->nlines ? s->locations[j]->nlines : 1;
+		for (j = 0; j < s->nlocations; j++) {
+			const struct location *loc = profile_location(p, s, j);
+
+			n += loc->nlines ? loc->nlines : 1;
+		}
 		if (n > aframes) {
 			struct dump_frame *nf = realloc(frames, n * sizeof(*nf));
 
@@ -550,9 +553,9 @@ int goroutine_groups_add_profile(struct goroutine_groups *gs,
 		 * runtime's own are addresses alone): leave those out */
 		symbolized = false;
 		for (j = 0; j < s->nlocations; j++)
-			symbolized |= s->locations[j]->nlines > 0;
+			symbolized |= profile_location(p, s, j)->nlines > 0;
 		for (j = 0; j < s->nlocations; j++) {
-			const struct location *loc = s->locations[j];
+			const struct location *loc = profile_location(p, s, j);
 
 			if (!loc->nlines && symbolized)
 				continue;
@@ -981,6 +984,8 @@ int goroutines_dump_to_profile(struct profile *p, const char *name,
 	p->period = 1;
 	for (i = 0; i < t.groups.n; i++)
 		nframes += t.groups.list[i]->nframes;
+	if (nframes > PROFILE_LOCATIONS_MAX)
+		goto oom;
 	nfunc_alloc = nloc_alloc = nframes;
 	p->functions = arena_calloc(&p->arena, nframes ? nframes : 1, sizeof(*p->functions));
 	p->locations = arena_calloc(&p->arena, nframes ? nframes : 1, sizeof(*p->locations));
@@ -1003,7 +1008,8 @@ int goroutines_dump_to_profile(struct profile *p, const char *name,
 
 			if (!loc)
 				goto oom;
-			s->locations[s->nlocations++] = loc;
+			s->locations[s->nlocations++] =
+				(uint32_t)(loc - p->locations);
 		}
 	}
 	r = 0;

@@ -517,7 +517,6 @@ static int sum_samples(const struct walk *wk, struct walk_part *w)
 {
 	const struct graph *g = wk->g;
 	const struct profile_view *v = g->view;
-	const struct location *base = v->profile->locations;
 	bool want_edges = wk->want_edges, want_stacks = wk->want_stacks;
 	int si = g->opts.sample_index;
 	uint32_t stamp = 0;
@@ -543,7 +542,7 @@ static int sum_samples(const struct walk *wk, struct walk_part *w)
 			continue;
 		stamp++;
 		for (j = s->nlocations; j-- > 0; ) {
-			size_t li = (size_t)(s->locations[j] - base);
+			size_t li = s->locations[j];
 			uint32_t first = wk->off[li], last = wk->off[li + 1], k;
 
 			for (k = last; k-- > first; ) {

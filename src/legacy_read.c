@@ -1284,7 +1284,7 @@ static int finish(struct legacy *l, bool massage, bool zero_addresses)
 	long *order = NULL;
 	size_t norder = 0, i, j, nfuncs = 0;
 	struct line *lines;
-	const struct location **stk;
+	uint32_t *stk;
 	int64_t *vals;
 	struct label *labels;
 
@@ -1292,6 +1292,10 @@ static int finish(struct legacy *l, bool massage, bool zero_addresses)
 		return -1;
 	if (remap(l, &order, &norder) < 0)
 		return -1;
+	if (norder > PROFILE_LOCATIONS_MAX) {
+		free(order);
+		return oom(l);
+	}
 
 	p->mappings = arena_calloc(&p->arena, l->nmaps + 1,
 				   sizeof(*p->mappings));
@@ -1363,7 +1367,7 @@ static int finish(struct legacy *l, bool massage, bool zero_addresses)
 		out->locations = stk;
 		out->nlocations = s->stk_n;
 		for (j = 0; j < s->stk_n; j++)
-			stk[j] = &p->locations[l->locs[l->stk[s->stk_off + j]].order];
+			stk[j] = (uint32_t)l->locs[l->stk[s->stk_off + j]].order;
 		stk += s->stk_n;
 		out->values = vals;
 		if (l->nvalues)

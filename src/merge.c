@@ -151,6 +151,8 @@ int profile_merge(struct profile *out, struct profile *const *srcs, size_t n,
 					 sizeof(*out->sample_types));
 	out->mappings = arena_calloc(&out->arena, nmap + 1, sizeof(*out->mappings));
 	out->functions = arena_calloc(&out->arena, nfun + 1, sizeof(*out->functions));
+	if (nloc > PROFILE_LOCATIONS_MAX)
+		goto oom;
 	out->locations = arena_calloc(&out->arena, nloc + 1, sizeof(*out->locations));
 	out->samples = arena_calloc(&out->arena, nsam + 1, sizeof(*out->samples));
 	out->comments = arena_calloc(&out->arena, ncom + 1, sizeof(*out->comments));
@@ -251,8 +253,7 @@ int profile_merge(struct profile *out, struct profile *const *srcs, size_t n,
 			if (zero)
 				continue;
 			for (k = 0; k < ss->nlocations; k++)
-				d->locations[k] = &out->locations[lo +
-					(size_t)(ss->locations[k] - s->locations)];
+				d->locations[k] = (uint32_t)(lo + ss->locations[k]);
 			d->nlocations = ss->nlocations;
 			d->labels = ss->labels;
 			d->nlabels = ss->nlabels;

@@ -414,6 +414,9 @@ static int build_locations(struct build *b, struct u64map *ids,
 			max = pb->location[i]->id;
 		nlines += pb->location[i]->n_line;
 	}
+	if (pb->n_location > PROFILE_LOCATIONS_MAX)
+		return ls_error_set(b->err, "more than %lu locations",
+				    (unsigned long)PROFILE_LOCATIONS_MAX);
 	if (u64map_reserve(ids, pb->n_location, max) < 0)
 		return oom(b);
 	p->locations = arena_calloc(&p->arena, pb->n_location + 1,
@@ -569,48 +572,38 @@ struct raw_label {
 };
 _Static_assert(sizeof(struct raw_label) == sizeof(struct label),
 	       "a raw label takes the place of a label");
-_Static_assert(sizeof(uint64_t) == sizeof(const struct location *),
-	       "a location id takes the place of its pointer");
 
-/* Allocates out's arrays for s from a: locations, values, labels. -1
- * when out of memory. */
+/* Allocates out's arrays for s from a, in one piece: values, labels,
+ * then the locations. -1 when out of memory. */
 static int sample_alloc(struct arena *a, const PbSample *s, struct sample *out)
 {
 	unsigned char *mem;
 
-	mem = arena_alloc(a, s->n_location_id * sizeof(*out->locations) +
-			     s->n_value * sizeof(*out->values) +
-			     s->n_label * sizeof(*out->labels));
+	mem = arena_alloc(a, s->n_value * sizeof(*out->values) +
+			     s->n_label * sizeof(*out->labels) +
+			     s->n_location_id * sizeof(*out->locations));
 	if (!mem)
 		return -1;
-	out->locations = (const struct location **)mem;
-	out->values = (int64_t *)(mem + s->n_location_id * sizeof(*out->locations));
+	out->values = (int64_t *)(void *)mem;
 	out->labels = (struct label *)(out->values + s->n_value);
+	out->locations = (uint32_t *)(void *)(out->labels + s->n_label);
 	out->nlocations = s->n_location_id;
 	out->nlabels = s->n_label;
 	return 0;
 }
 
-/* Points locs[0..n) at the locations that ids[0..n) of sample i name
- * (ids may be locs: each id is read before its place is written); -1
- * with b->err set when one is not defined. */
-static int resolve_locations(struct build *b, const struct u64map *lids,
-			     const uint64_t *ids, size_t n,
-			     const struct location **locs, size_t i)
+/* Sets *index to the index of the location that sample i names by id;
+ * -1 with b->err set when it is not defined. */
+static int location_index(struct build *b, const struct u64map *lids,
+			  uint64_t id, size_t i, uint32_t *index)
 {
-	const struct location *locations = b->p->locations;
-	size_t j;
+	long l = u64map_get(lids, id);
 
-	for (j = 0; j < n; j++) {
-		uint64_t id = ids[j];
-		long l = u64map_get(lids, id);
-
-		if (l < 0)
-			return ls_error_set(b->err,
-				"sample %zu refers to location %" PRIu64 ", which is not defined",
-				i, id);
-		locs[j] = &locations[l];
-	}
+	if (l < 0)
+		return ls_error_set(b->err,
+			"sample %zu refers to location %" PRIu64 ", which is not defined",
+			i, id);
+	*index = (uint32_t)l;
 	return 0;
 }
 
@@ -654,9 +647,10 @@ static int convert_sample(struct sample_run *r, struct build *b,
 
 	if (sample_alloc(&r->arena, s, out) < 0)
 		return oom(b);
-	if (resolve_locations(b, r->lids, s->location_id, s->n_location_id,
-			      out->locations, i) < 0)
-		return -1;
+	for (j = 0; j < s->n_location_id; j++)
+		if (location_index(b, r->lids, s->location_id[j], i,
+				   &out->locations[j]) < 0)
+			return -1;
 	if (s->n_value)
 		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
 	out->nlabels = 0;
@@ -672,17 +666,21 @@ static int convert_sample(struct sample_run *r, struct build *b,
 }
 
 /* Copies s into out, its arrays from a, for resolve_kept: the values as
- * they are, the location ids and labels raw in their places. -1 when out
- * of memory. */
+ * they are, the location ids and labels raw in their places. The ids
+ * take the 32 bits of the indexes that replace them: -1 when one is
+ * wider (Go numbers locations from 1; such a profile is read the
+ * ordinary way), or when out of memory. */
 static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 {
 	size_t j;
 
+	for (j = 0; j < s->n_location_id; j++)
+		if (s->location_id[j] > UINT32_MAX)
+			return -1;
 	if (sample_alloc(a, s, out) < 0)
 		return -1;
-	if (s->n_location_id)
-		memcpy(out->locations, s->location_id,
-		       s->n_location_id * sizeof(*s->location_id));
+	for (j = 0; j < s->n_location_id; j++)
+		out->locations[j] = (uint32_t)s->location_id[j];
 	if (s->n_value)
 		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
 	for (j = 0; j < s->n_label; j++) {
@@ -694,15 +692,17 @@ static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 }
 
 /* Turns the raw ids and labels keep_sample left in sample i, which out
- * points at, into pointers; -1 with b->err set for a bad reference. */
+ * points at, into indexes and pointers; -1 with b->err set for a bad
+ * reference. */
 static int resolve_kept(struct build *b, const struct u64map *lids,
 			struct sample *out, size_t i)
 {
 	size_t j, n = out->nlabels;
 
-	if (resolve_locations(b, lids, (const uint64_t *)(void *)out->locations,
-			      out->nlocations, out->locations, i) < 0)
-		return -1;
+	for (j = 0; j < out->nlocations; j++)
+		if (location_index(b, lids, out->locations[j], i,
+				   &out->locations[j]) < 0)
+			return -1;
 	out->nlabels = 0;
 	for (j = 0; j < n; j++) {
 		struct raw_label raw;
@@ -773,9 +773,9 @@ static void sample_run_main(void *arg, unsigned k)
 		const struct ahead_sample *as = &r->ahead->samples[i];
 		struct sample *out = &b.p->samples[i];
 
-		out->locations = (const struct location **)(void *)as->mem;
-		out->values = (int64_t *)(out->locations + as->nlocations);
+		out->values = (int64_t *)(void *)as->mem;
 		out->labels = (struct label *)(out->values + nvalues);
+		out->locations = (uint32_t *)(void *)(out->labels + as->nlabels);
 		out->nlocations = as->nlocations;
 		out->nlabels = as->nlabels;
 		if (resolve_kept(&b, r->lids, out, i) < 0)
@@ -1124,7 +1124,7 @@ static int ahead_sample(struct proto_ahead *a, const unsigned char *d,
 	}
 	if (keep_sample(&a->arena, s, &kept) < 0)
 		return -1;
-	a->samples[a->nsamples].mem = (unsigned char *)kept.locations;
+	a->samples[a->nsamples].mem = (unsigned char *)kept.values;
 	a->samples[a->nsamples].nlocations = (uint32_t)kept.nlocations;
 	a->samples[a->nsamples].nlabels = (uint32_t)kept.nlabels;
 	a->nsamples++;

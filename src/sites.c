@@ -539,7 +539,7 @@ static int collect_stacks(struct sites_graph *sg)
 			continue;
 		sg->total += w;
 		for (j = 0; j < vs->nlocations; j++)
-			len += g->loc_nnodes[view_location_index(v, vs->locations[j])];
+			len += g->loc_nnodes[vs->locations[j]];
 		if (nnodes + len > anodes) {
 			size_t a = anodes ? anodes * 2 : 65536;
 			uint32_t *nn;
@@ -553,7 +553,7 @@ static int collect_stacks(struct sites_graph *sg)
 		}
 		len = 0;
 		for (j = 0; j < vs->nlocations; j++) {
-			size_t li = view_location_index(v, vs->locations[j]);
+			size_t li = vs->locations[j];
 
 			for (k = 0; k < g->loc_nnodes[li]; k++)
 				sg->nodes[nnodes + len++] = g->loc_nodes[li][k];

@@ -74,7 +74,7 @@ static bool leaf_is_unlock(const struct profile *p)
 
 		if (!s->nlocations)
 			continue;
-		l = s->locations[0];
+		l = profile_location(p, s, 0);
 		if (!l->nlines || !l->lines[0].function)
 			continue;
 		fn = l->lines[0].function->name;

@@ -99,7 +99,7 @@ static inline int tb_sample(struct profile *p, const int64_t *values,
 	s->locations = arena_calloc(&p->arena, (size_t)(nlocs ? nlocs : 1), sizeof(*s->locations));
 	va_start(ap, nlocs);
 	for (i = 0; i < nlocs; i++)
-		s->locations[i] = &p->locations[va_arg(ap, int)];
+		s->locations[i] = (uint32_t)va_arg(ap, int);
 	va_end(ap);
 	s->nlocations = (size_t)nlocs;
 	s->labels = arena_calloc(&p->arena, 8, sizeof(*s->labels));

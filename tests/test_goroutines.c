@@ -180,7 +180,7 @@ static void test_goroutines__dump_to_profile(void **state)
 	for (i = 0; i < p.nsamples; i++)
 		total += p.samples[i].values[0];
 	assert_int_equal(total, 3);
-	assert_string_equal(p.samples[1].locations[0]->lines[0].function->name, "main.w");
+	assert_string_equal(profile_location(&p, &p.samples[1], 0)->lines[0].function->name, "main.w");
 	profile_release(&p);
 }
 

@@ -37,7 +37,8 @@ static void expect_values(const struct sample *s, size_t n, ...)
 	va_end(ap);
 }
 
-static void expect_stack(const struct sample *s, size_t n, ...)
+static void expect_stack(const struct profile *p, const struct sample *s,
+			 size_t n, ...)
 {
 	va_list ap;
 	size_t i;
@@ -45,7 +46,8 @@ static void expect_stack(const struct sample *s, size_t n, ...)
 	assert_int_equal(s->nlocations, n);
 	va_start(ap, n);
 	for (i = 0; i < n; i++)
-		assert_int_equal(s->locations[i]->address, va_arg(ap, uint64_t));
+		assert_int_equal(profile_location(p, s, i)->address,
+				 va_arg(ap, uint64_t));
 	va_end(ap);
 }
 
@@ -84,26 +86,26 @@ static void test_legacy__go_heap_debug1(void **state)
 		      (int64_t)512, (int64_t)524800);
 	expect_values(&p.samples[2], 4, (int64_t)0, (int64_t)0, (int64_t)0,
 		      (int64_t)0);
-	expect_stack(&p.samples[0], 3, (uint64_t)0x4a1000, (uint64_t)0x4a2001,
+	expect_stack(&p, &p.samples[0], 3, (uint64_t)0x4a1000, (uint64_t)0x4a2001,
 		     (uint64_t)0x4a3002);
 	lab = find_label(&p.samples[0], "bytes");
 	assert_non_null(lab);
 	assert_null(lab->str);
 	assert_int_equal(lab->num, 1024);
 	/* the symbol lines name the locations; inlined frames leaf first */
-	l = p.samples[0].locations[0];
+	l = profile_location(&p, &p.samples[0], 0);
 	assert_int_equal(l->nlines, 1);
 	assert_string_equal(l->lines[0].function->name, "main.alloc");
 	assert_string_equal(l->lines[0].function->filename, "/src/app/main.go");
 	assert_int_equal(l->lines[0].line, 12);
-	l = p.samples[0].locations[1];
+	l = profile_location(&p, &p.samples[0], 1);
 	assert_int_equal(l->nlines, 2);
 	assert_string_equal(l->lines[0].function->name, "main.inner");
 	assert_string_equal(l->lines[1].function->name, "main.outer");
 	assert_int_equal(l->lines[1].line, 40);
 	/* the same function is one function */
-	assert_ptr_equal(p.samples[1].locations[0]->lines[0].function,
-			 p.samples[0].locations[0]->lines[0].function);
+	assert_ptr_equal(profile_location(&p, &p.samples[1], 0)->lines[0].function,
+			 profile_location(&p, &p.samples[0], 0)->lines[0].function);
 	/* runtime.MemStats kept as comments, as written */
 	assert_int_equal(p.ncomments, 5);
 	assert_string_equal(p.comments[0], "# runtime.MemStats");
@@ -152,7 +154,7 @@ static void test_legacy__goroutine_debug1(void **state)
 	expect_values(&p.samples[0], 1, (int64_t)4);
 	expect_values(&p.samples[1], 1, (int64_t)2);
 	expect_values(&p.samples[2], 1, (int64_t)1);
-	expect_stack(&p.samples[2], 3, (uint64_t)0x43a0f5, (uint64_t)0x4a2000,
+	expect_stack(&p, &p.samples[2], 3, (uint64_t)0x43a0f5, (uint64_t)0x4a2000,
 		     (uint64_t)0x46d1c0);
 	/* labels become string labels; Go quoting undone */
 	assert_int_equal(p.samples[0].nlabels, 2);
@@ -164,8 +166,8 @@ static void test_legacy__goroutine_debug1(void **state)
 	assert_string_equal(lab->str, "a\"b");
 	assert_int_equal(p.samples[1].nlabels, 0);
 	/* runtime frames hidden by Go keep their address only */
-	assert_int_equal(p.samples[0].locations[0]->nlines, 0);
-	assert_string_equal(p.samples[0].locations[2]->lines[0].function->name,
+	assert_int_equal(profile_location(&p, &p.samples[0], 0)->nlines, 0);
+	assert_string_equal(profile_location(&p, &p.samples[0], 2)->lines[0].function->name,
 			    "main.worker");
 	profile_release(&p);
 }
@@ -186,12 +188,12 @@ static void test_legacy__contention(void **state)
 	assert_int_equal(p.nsamples, 2);
 	expect_values(&p.samples[0], 2, (int64_t)200, (int64_t)2000000);
 	expect_values(&p.samples[1], 2, (int64_t)100, (int64_t)300000);
-	expect_stack(&p.samples[1], 3, (uint64_t)0x401000, (uint64_t)0x403002,
+	expect_stack(&p, &p.samples[1], 3, (uint64_t)0x401000, (uint64_t)0x403002,
 		     (uint64_t)0x402001);
 	/* the memory map names the binary; libc is a library */
 	assert_int_equal(p.nmappings, 2);
 	assert_string_equal(p.mappings[0].filename, "/bin/server");
-	assert_ptr_equal(p.samples[0].locations[0]->mapping, &p.mappings[0]);
+	assert_ptr_equal(profile_location(&p, &p.samples[0], 0)->mapping, &p.mappings[0]);
 	profile_release(&p);
 }
 
@@ -207,8 +209,8 @@ static void test_legacy__threadz(void **state)
 	/* "same as previous thread" counts for the previous stack */
 	expect_values(&p.samples[0], 1, (int64_t)2);
 	expect_values(&p.samples[1], 1, (int64_t)1);
-	expect_stack(&p.samples[0], 2, (uint64_t)0x401001, (uint64_t)0x402001);
-	expect_stack(&p.samples[1], 3, (uint64_t)0x403003, (uint64_t)0x404003,
+	expect_stack(&p, &p.samples[0], 2, (uint64_t)0x401001, (uint64_t)0x402001);
+	expect_stack(&p, &p.samples[1], 3, (uint64_t)0x403003, (uint64_t)0x404003,
 		     (uint64_t)0x402001);
 	profile_release(&p);
 }
@@ -228,12 +230,12 @@ static void test_legacy__java_heapz(void **state)
 	expect_values(&p.samples[0], 2, (int64_t)513, (int64_t)1050625);
 	expect_values(&p.samples[1], 2, (int64_t)1024, (int64_t)524544);
 	assert_int_equal(find_label(&p.samples[0], "bytes")->num, 2048);
-	l = p.samples[0].locations[0];
+	l = profile_location(&p, &p.samples[0], 0);
 	assert_int_equal(l->address, 0);
 	assert_string_equal(l->lines[0].function->name, "com.example.Cache.put");
 	assert_string_equal(l->lines[0].function->filename, "Cache.java");
 	assert_int_equal(l->lines[0].line, 42);
-	l = p.samples[1].locations[0];
+	l = profile_location(&p, &p.samples[1], 0);
 	assert_string_equal(l->lines[0].function->filename, "HashMap.java");
 	assert_int_equal(l->lines[0].line, 0);
 	profile_release(&p);
@@ -256,7 +258,7 @@ static void test_legacy__java_contentionz(void **state)
 	assert_int_equal(p.duration_nanos, 1000000000);
 	assert_int_equal(p.nsamples, 1);
 	expect_values(&p.samples[0], 2, (int64_t)200, (int64_t)3000);
-	assert_string_equal(p.samples[0].locations[0]->lines[0].function->name,
+	assert_string_equal(profile_location(&p, &p.samples[0], 0)->lines[0].function->name,
 			    "com.example.Lock.lock");
 	profile_release(&p);
 }
@@ -295,8 +297,8 @@ static void test_legacy__binary_cpu(void **state)
 	expect_values(&p.samples[1], 2, (int64_t)3, (int64_t)30000000);
 	/* the frame every sample shares at position 1 is dropped, the
 	 * callers' return addresses step back one byte */
-	expect_stack(&p.samples[0], 2, (uint64_t)0x401000, (uint64_t)0x402000);
-	expect_stack(&p.samples[1], 3, (uint64_t)0x401000, (uint64_t)0x403000,
+	expect_stack(&p, &p.samples[0], 2, (uint64_t)0x401000, (uint64_t)0x402000);
+	expect_stack(&p, &p.samples[1], 3, (uint64_t)0x401000, (uint64_t)0x403000,
 		     (uint64_t)0x402000);
 	assert_int_equal(p.nmappings, 1);
 	assert_string_equal(p.mappings[0].filename, "/bin/prog");

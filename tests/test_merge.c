@@ -79,8 +79,8 @@ static void test_merge__sums(void **state)
 	assert_int_equal(m.duration_nanos, 15);
 	assert_int_equal(m.ncomments, 2);
 	/* one name, one pointer, across inputs */
-	assert_ptr_equal(m.samples[0].locations[0]->lines[0].function->name,
-			 m.samples[2].locations[0]->lines[0].function->name);
+	assert_ptr_equal(profile_location(&m, &m.samples[0], 0)->lines[0].function->name,
+			 profile_location(&m, &m.samples[2], 0)->lines[0].function->name);
 	top(&m, 1, &flat_a, &cum_main);
 	assert_int_equal(flat_a, 40);
 	assert_int_equal(cum_main, 120);

@@ -106,7 +106,17 @@ static void fields_release(struct fields *fs)
  * samples (stacks of 1-6 of the NFUNCS locations, a numeric label),
  * one mapping, the locations, the functions, the strings, the period.
  * String 1 + i is "f<i>", then the types. */
-static void make_profile(struct fields *fs, size_t nsamples)
+/* The id of location k (1-based): k, or with wide, k - NFUNCS / 2 +
+ * 2^32 for the second half, which cut to 32 bits names one of the
+ * first. */
+static uint64_t location_id(size_t k, bool wide)
+{
+	if (wide && k > NFUNCS / 2)
+		return (uint64_t)(k - NFUNCS / 2) + ((uint64_t)1 << 32);
+	return k;
+}
+
+static void make_profile_ids(struct fields *fs, size_t nsamples, bool wide)
 {
 	static const char *const types[] = { "objects", "count", "space", "bytes" };
 	char name[32];
@@ -129,7 +139,7 @@ static void make_profile(struct fields *fs, size_t nsamples)
 		size_t j;
 
 		for (j = 0; j < 1 + i % 6; j++)
-			locs[j] = 1 + (i * 7 + j * 13) % NFUNCS;
+			locs[j] = location_id(1 + (i * 7 + j * 13) % NFUNCS, wide);
 		s.location_id = locs;
 		s.n_location_id = j;
 		s.value = values;
@@ -154,7 +164,7 @@ static void make_profile(struct fields *fs, size_t nsamples)
 		Perftools__Profiles__Line ln = PERFTOOLS__PROFILES__LINE__INIT;
 		Perftools__Profiles__Line *lnp = &ln;
 
-		l.id = i + 1;
+		l.id = location_id(i + 1, wide);
 		l.mapping_id = 1;
 		l.address = 0x401000 + i * 16;
 		ln.function_id = i + 1;
@@ -180,6 +190,11 @@ static void make_profile(struct fields *fs, size_t nsamples)
 		put_bytes(field_new(fs, 6), 6, types[i], strlen(types[i]));
 	put_scalar(field_new(fs, 9), 9, 1700000000000000000ULL);
 	put_scalar(field_new(fs, 12), 12, 524288);
+}
+
+static void make_profile(struct fields *fs, size_t nsamples)
+{
+	make_profile_ids(fs, nsamples, false);
 }
 
 /* The fields in the order of idx[0..n) (all of them when idx is NULL). */
@@ -238,7 +253,8 @@ static void assert_same_model(const struct profile *a, const struct profile *b)
 
 		assert_int_equal(x->nlocations, y->nlocations);
 		for (j = 0; j < x->nlocations; j++)
-			assert_int_equal(x->locations[j]->id, y->locations[j]->id);
+			assert_int_equal(profile_location(a, x, j)->id,
+					 profile_location(b, y, j)->id);
 		for (j = 0; j < a->nsample_types; j++)
 			assert_int_equal(x->values[j], y->values[j]);
 		assert_int_equal(x->nlabels, y->nlabels);
@@ -272,7 +288,7 @@ static void test_proto_read__field_orders(void **state)
 	assert_int_equal(load(&want, &w, 1, &scan, &err), 0);
 	free(w.buf);
 	assert_int_equal(want.nsamples, 300);
-	assert_string_equal(want.samples[7].locations[0]->lines[0].function->name, "f9");
+	assert_string_equal(profile_location(&want, &want.samples[7], 0)->lines[0].function->name, "f9");
 	assert_string_equal(want.samples[7].labels[0].unit, "bytes");
 
 	/* strings first, samples last */
@@ -628,6 +644,20 @@ static void test_proto_read__ahead_same_model(void **state)
 	fields_release(&fs);
 }
 
+/* Location ids past 32 bits, some of which cut to 32 bits would name
+ * other locations: read ahead, the model of the whole-input load. */
+static void test_proto_read__ahead_wide_location_ids(void **state)
+{
+	struct wire w;
+
+	(void)state;
+	make_profile_ids(&fs, 3000, true);
+	w = join(&fs, NULL);
+	assert_ahead_like_load(&w);
+	free(w.buf);
+	fields_release(&fs);
+}
+
 /* Errors in samples read ahead, found before the locations and strings
  * exist: the message the whole-input load gives, in its order. */
 static void test_proto_read__ahead_same_errors(void **state)
@@ -725,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_proto_read__first_error_in_file_order),
 		cmocka_unit_test(test_proto_read__walk_after_protobuf_c),
 		cmocka_unit_test(test_proto_read__ahead_same_model),
+		cmocka_unit_test(test_proto_read__ahead_wide_location_ids),
 		cmocka_unit_test(test_proto_read__ahead_same_errors),
 	};
 

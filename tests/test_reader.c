@@ -311,9 +311,9 @@ static void test_reader__proto_model(void **state)
 	assert_int_equal(s->values[1], 40);
 	assert_int_equal(s->nlocations, 2);
 	/* leaf first */
-	assert_int_equal(s->locations[0]->id, 1);
-	assert_int_equal(s->locations[1]->id, 2);
-	l = s->locations[0];
+	assert_int_equal(profile_location(&p, s, 0)->id, 1);
+	assert_int_equal(profile_location(&p, s, 1)->id, 2);
+	l = profile_location(&p, s, 0);
 	assert_int_equal(l->address, 0x401000);
 	assert_ptr_equal(l->mapping, &p.mappings[0]);
 	/* interned: equal strings are one pointer */
@@ -765,8 +765,8 @@ static void test_reader__gzip_file_read_ahead(void **state)
 	assert_int_equal(got.nsamples, want.nsamples);
 	for (i = 0; i < want.nsamples; i++) {
 		assert_int_equal(got.samples[i].nlocations, want.samples[i].nlocations);
-		assert_int_equal(got.samples[i].locations[0]->id,
-				 want.samples[i].locations[0]->id);
+		assert_int_equal(profile_location(&got, &got.samples[i], 0)->id,
+				 profile_location(&want, &want.samples[i], 0)->id);
 		assert_int_equal(got.samples[i].values[1], want.samples[i].values[1]);
 		assert_int_equal(got.samples[i].nlabels, want.samples[i].nlabels);
 	}
@@ -898,8 +898,8 @@ static void test_reader__big_sparse_ids(void **state)
 	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
 	assert_int_equal(p.nlocations, N);
 	assert_int_equal(p.samples[0].nlocations, N);
-	assert_int_equal(p.samples[0].locations[N - 1]->id, locs[N - 1].id);
-	assert_string_equal(p.samples[0].locations[5]->lines[0].function->name, "f");
+	assert_int_equal(profile_location(&p, &p.samples[0], N - 1)->id, locs[N - 1].id);
+	assert_string_equal(profile_location(&p, &p.samples[0], 5)->lines[0].function->name, "f");
 	profile_release(&p);
 	free(buf);
 	free(locs);
