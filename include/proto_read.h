@@ -63,4 +63,22 @@ int proto_load_ahead(struct profile *p, const unsigned char *data,
 /* Frees a and what it decoded (no-op on NULL). */
 void proto_ahead_free(struct proto_ahead *a);
 
+/* One Sample message d[0..len), decoded into a as protobuf-c's
+ * perftools__profiles__sample__unpack does; exported for the tests that
+ * hold the two ways to each other. proto_load takes a sample that
+ * proto_sample_fast decodes, else what proto_sample_checked says. */
+struct Perftools__Profiles__Sample;
+
+/* The hand-written decoder: NULL when it declines, for a shape it leaves
+ * to protobuf-c (an unknown field, another wire type, a key or length in
+ * more bytes than needed...) or when out of memory. What it decodes,
+ * protobuf-c and the walk take, with the same fields. */
+struct Perftools__Profiles__Sample *proto_sample_fast(struct arena *a,
+		const unsigned char *d, size_t len);
+
+/* protobuf-c, then the walk of proto_scan as far as it must go: NULL when
+ * either refuses the sample (or out of memory). */
+struct Perftools__Profiles__Sample *proto_sample_checked(struct arena *a,
+		const unsigned char *d, size_t len);
+
 #endif

@@ -481,9 +481,9 @@ static int build_locations(struct build *b, struct u64map *ids,
 
 /* The Profile's top-level fields are walked and split up front; the
  * samples, nine tenths of a heap profile's bytes, are then unpacked one
- * Sample message at a time by protobuf-c (perftools__profiles__sample__
- * unpack on a scratch arena reset after each) and converted straight into
- * the model: no protobuf-c tree of the whole profile. Runs of contiguous
+ * Sample message at a time (sample_unpack: by hand or by protobuf-c, on
+ * a scratch arena reset for each) and converted straight into the
+ * model: no protobuf-c tree of the whole profile. Runs of contiguous
  * sample fields go to worker threads, each building its samples' arrays
  * in an arena of its own; the first error in file order wins. */
 
@@ -542,7 +542,7 @@ struct proto_ahead {
 	size_t nsamples, alloc;
 	size_t nvalues;		/* the value count of every one of them */
 	struct arena arena;	/* their arrays */
-	struct arena scratch;	/* protobuf-c's, reset after each sample */
+	struct arena scratch;	/* sample_unpack's, reset for each sample */
 };
 
 /* One run of sample fields: data[start..end) holds them (and maybe other
@@ -755,6 +755,293 @@ static bool sample_wire_ok(const unsigned char *d, size_t len,
 	return walk_fields(d, len, 0, M_SAMPLE, deep, scan);
 }
 
+/* The Sample message d[0..len) as proto_load checks it the ordinary way:
+ * protobuf-c's, NULL when it or the walk refuses it (or out of memory). */
+PbSample *proto_sample_checked(struct arena *a, const unsigned char *d,
+			       size_t len)
+{
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, a };
+	struct proto_scan scan = { 0 };
+	PbSample *s = perftools__profiles__sample__unpack(&alloc, len, d);
+
+	if (!s || !sample_wire_ok(d, len, s, &scan))
+		return NULL;
+	return s;
+}
+
+/* ---- samples of the common shape, without protobuf-c ---------------- */
+
+/* Go writes a Sample as packed location ids, packed values and labels of
+ * varints, and protobuf-c's general unpack costs several times what the
+ * bytes need. So such a sample is decoded here, into what protobuf-c
+ * would give; anything else (an unknown field, another wire type, a key
+ * or a length prefix in more bytes than these need) is left to
+ * protobuf-c and the walk. Both passes below read only what the first
+ * checked: varints of 1-10 bytes ending within their field, as
+ * protobuf-c's scan_varint. */
+
+/* The one-byte keys taken: field number << 3 | wire type. */
+enum {
+	KEY_LOCATION_ID = 1 << 3 | 0,	/* unpacked: one varint */
+	KEY_LOCATION_IDS = 1 << 3 | 2,	/* packed */
+	KEY_VALUE = 2 << 3 | 0,
+	KEY_VALUES = 2 << 3 | 2,
+	KEY_LABEL = 3 << 3 | 2,
+	KEY_LABEL_KEY = 1 << 3 | 0,	/* in a Label, all varints */
+	KEY_LABEL_STR = 2 << 3 | 0,
+	KEY_LABEL_NUM = 3 << 3 | 0,
+	KEY_LABEL_NUM_UNIT = 4 << 3 | 0,
+};
+
+/* The length of the varint at d[pos..end): 1 to 10 bytes, or 0 when it
+ * is longer or does not end before end. */
+static size_t varint_len(const unsigned char *d, size_t pos, size_t end)
+{
+	size_t i, max = end - pos < 10 ? end - pos : 10;
+
+	for (i = 0; i < max; i++)
+		if (!(d[pos + i] & 0x80))
+			return i + 1;
+	return 0;
+}
+
+/* The varint at *pos, which varint_len took, as protobuf-c's parse_uint64
+ * reads it (the low 64 bits); *pos moves past it. */
+static uint64_t varint_at(const unsigned char *d, size_t *pos)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	unsigned char b;
+
+	do {
+		b = d[(*pos)++];
+		v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	return v;
+}
+
+/* Reads the length prefix at *pos into *n when it is of one to four
+ * bytes and what it covers ends by end: protobuf-c reads up to five into
+ * 32 bits, which can wrap (see sample_wire_ok). */
+static bool length_at(const unsigned char *d, size_t end, size_t *pos,
+		      size_t *n)
+{
+	size_t bytes = varint_len(d, *pos, end);
+	uint64_t v;
+
+	if (bytes == 0 || bytes > 4)
+		return false;
+	v = varint_at(d, pos);
+	if (v > end - *pos)
+		return false;
+	*n = (size_t)v;
+	return true;
+}
+
+/* Adds to *n the packed varints of d[pos..end); false when one is longer
+ * than ten bytes or the last does not end. */
+static bool count_packed(const unsigned char *d, size_t pos, size_t end,
+			 size_t *n)
+{
+	unsigned more = 0;	/* bytes of the current varint so far */
+
+	for (; pos < end; pos++) {
+		if (!(d[pos] & 0x80)) {
+			more = 0;
+			(*n)++;
+		} else if (++more == 10) {
+			return false;
+		}
+	}
+	return more == 0;
+}
+
+/* Whether the Label d[pos..end) holds its four fields only, as varints
+ * (any number of times: the last one counts, as in protobuf-c). */
+static bool label_ok(const unsigned char *d, size_t pos, size_t end)
+{
+	while (pos < end) {
+		unsigned char key = d[pos++];
+		size_t bytes;
+
+		if (key != KEY_LABEL_KEY && key != KEY_LABEL_STR &&
+		    key != KEY_LABEL_NUM && key != KEY_LABEL_NUM_UNIT)
+			return false;
+		bytes = varint_len(d, pos, end);
+		if (bytes == 0)
+			return false;
+		pos += bytes;
+	}
+	return true;
+}
+
+/* Counts what the Sample d[0..len) holds into s's n_ fields; false when
+ * it is not of the shape decoded here. */
+static bool sample_count(const unsigned char *d, size_t len, PbSample *s)
+{
+	size_t pos = 0, n;
+
+	while (pos < len) {
+		unsigned char key = d[pos++];
+
+		switch (key) {
+		case KEY_LOCATION_ID:
+		case KEY_VALUE:
+			n = varint_len(d, pos, len);
+			if (n == 0)
+				return false;
+			pos += n;
+			if (key == KEY_LOCATION_ID)
+				s->n_location_id++;
+			else
+				s->n_value++;
+			break;
+		case KEY_LOCATION_IDS:
+		case KEY_VALUES:
+			if (!length_at(d, len, &pos, &n) ||
+			    !count_packed(d, pos, pos + n,
+					  key == KEY_LOCATION_IDS ?
+					  &s->n_location_id : &s->n_value))
+				return false;
+			pos += n;
+			break;
+		case KEY_LABEL:
+			if (!length_at(d, len, &pos, &n) ||
+			    !label_ok(d, pos, pos + n))
+				return false;
+			s->n_label++;
+			pos += n;
+			break;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Decodes the Label d[pos..end), which label_ok took, into l. */
+static void label_fill(const unsigned char *d, size_t pos, size_t end,
+		       PbLabel *l)
+{
+	while (pos < end) {
+		unsigned char key = d[pos++];
+		int64_t v = (int64_t)varint_at(d, &pos);
+
+		switch (key) {
+		case KEY_LABEL_KEY: l->key = v; break;
+		case KEY_LABEL_STR: l->str = v; break;
+		case KEY_LABEL_NUM: l->num = v; break;
+		default: l->num_unit = v; break;
+		}
+	}
+}
+
+/* Decodes the Sample d[0..len), which sample_count took, into s: its
+ * arrays have room for the counts, which start at 0. Repeated fields
+ * keep every occurrence in file order, packed or not, as protobuf-c. */
+static void sample_fill(const unsigned char *d, size_t len, PbSample *s)
+{
+	size_t pos = 0, end;
+
+	while (pos < len) {
+		unsigned char key = d[pos++];
+
+		switch (key) {
+		case KEY_LOCATION_ID:
+			s->location_id[s->n_location_id++] = varint_at(d, &pos);
+			break;
+		case KEY_VALUE:
+			s->value[s->n_value++] = (int64_t)varint_at(d, &pos);
+			break;
+		case KEY_LOCATION_IDS:
+			end = (size_t)varint_at(d, &pos);
+			end += pos;
+			while (pos < end)
+				s->location_id[s->n_location_id++] =
+					varint_at(d, &pos);
+			break;
+		case KEY_VALUES:
+			end = (size_t)varint_at(d, &pos);
+			end += pos;
+			while (pos < end)
+				s->value[s->n_value++] =
+					(int64_t)varint_at(d, &pos);
+			break;
+		default:	/* KEY_LABEL */
+			end = (size_t)varint_at(d, &pos);
+			end += pos;
+			label_fill(d, pos, end, s->label[s->n_label++]);
+			pos = end;
+			break;
+		}
+	}
+}
+
+/* Room in a for s's arrays and labels, the counts sample_count made;
+ * false when out of memory. Empty arrays stay NULL, as protobuf-c
+ * leaves them. */
+static bool sample_arrays(struct arena *a, PbSample *s)
+{
+	static const PbLabel label_init = PERFTOOLS__PROFILES__LABEL__INIT;
+	PbLabel *labels;
+	size_t j;
+
+	if (s->n_location_id &&
+	    !(s->location_id = arena_alloc(a, s->n_location_id *
+					   sizeof(*s->location_id))))
+		return false;
+	if (s->n_value &&
+	    !(s->value = arena_alloc(a, s->n_value * sizeof(*s->value))))
+		return false;
+	if (s->n_label == 0)
+		return true;
+	s->label = arena_alloc(a, s->n_label * sizeof(*s->label));
+	labels = arena_alloc(a, s->n_label * sizeof(*labels));
+	if (!s->label || !labels)
+		return false;
+	for (j = 0; j < s->n_label; j++) {
+		labels[j] = label_init;
+		s->label[j] = &labels[j];
+	}
+	return true;
+}
+
+/* The Sample message d[0..len) decoded by hand, or NULL when it is not
+ * of the common shape or out of memory (protobuf-c decides then). */
+PbSample *proto_sample_fast(struct arena *a, const unsigned char *d,
+			    size_t len)
+{
+	static const PbSample sample_init = PERFTOOLS__PROFILES__SAMPLE__INIT;
+	PbSample counts = sample_init, *s;
+
+	/* sample_wire_ok walks a sample this long in full; counts fit */
+	if (len > UINT32_MAX || !sample_count(d, len, &counts))
+		return NULL;
+	s = arena_alloc(a, sizeof(*s));
+	if (!s)
+		return NULL;
+	*s = counts;
+	if (!sample_arrays(a, s))
+		return NULL;
+	s->n_location_id = s->n_value = s->n_label = 0;
+	sample_fill(d, len, s);
+	return s;
+}
+
+/* The Sample message d[0..len) decoded into scratch, reset first: by
+ * hand when it has the common shape, else by protobuf-c and checked by
+ * the walk. NULL when they refuse it. The one place that chooses. */
+static PbSample *sample_unpack(struct arena *scratch, const unsigned char *d,
+			       size_t len)
+{
+	PbSample *s;
+
+	arena_reset(scratch);
+	s = proto_sample_fast(scratch, d, len);
+	return s ? s : proto_sample_checked(scratch, d, len);
+}
+
 /* As the whole-profile decode would check them: every sample's value
  * count first, then the references of each sample in order. So after a
  * bad reference the run goes on checking value counts only. */
@@ -763,7 +1050,6 @@ static void sample_run_main(void *arg, unsigned k)
 	struct sample_run *r = (struct sample_run *)arg + k;
 	struct build b = *r->b;
 	struct arena scratch = ARENA_INIT;
-	ProtobufCAllocator alloc = { pb_alloc, pb_free, &scratch };
 	size_t pos = r->start, i;
 	size_t nvalues = b.p->nsample_types;
 
@@ -786,17 +1072,13 @@ static void sample_run_main(void *arg, unsigned k)
 		size_t value;
 		uint64_t field;
 		unsigned wire;
-		struct proto_scan scan = { 0 };
 		PbSample *s;
 
 		next_field(r->data, r->end, &pos, &field, &wire, &value);
 		if (field != FIELD_SAMPLE || wire != 2)
 			continue;
-		arena_reset(&scratch);
-		s = perftools__profiles__sample__unpack(&alloc, pos - value,
-							r->data + value);
-		if (!s || !sample_wire_ok(r->data + value, pos - value, s,
-					  &scan)) {
+		s = sample_unpack(&scratch, r->data + value, pos - value);
+		if (!s) {
 			r->bad_wire = true;
 			break;
 		}
@@ -1099,14 +1381,10 @@ void proto_ahead_free(struct proto_ahead *a)
 static int ahead_sample(struct proto_ahead *a, const unsigned char *d,
 			size_t len)
 {
-	ProtobufCAllocator alloc = { pb_alloc, pb_free, &a->scratch };
-	struct proto_scan scan = { 0 };
 	struct sample kept;
-	PbSample *s;
+	PbSample *s = sample_unpack(&a->scratch, d, len);
 
-	arena_reset(&a->scratch);
-	s = perftools__profiles__sample__unpack(&alloc, len, d);
-	if (!s || !sample_wire_ok(d, len, s, &scan))
+	if (!s)
 		return -1;
 	if (a->nsamples == 0)
 		a->nvalues = s->n_value;
