@@ -747,6 +747,294 @@ static void test_proto_read__ahead_same_errors(void **state)
 	fields_release(&fs);
 }
 
+/* ---- the hand-written Sample decoder against protobuf-c -------------- */
+
+/* A fixed, portable sequence: xorshift64. */
+static uint64_t next_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static unsigned below(uint64_t *x, unsigned n)
+{
+	return (unsigned)(next_random(x) % n);
+}
+
+/* What gen_sample wrote that the fast decoder must decline; without
+ * one it must decode the sample. */
+struct gen_flags {
+	bool odd;
+};
+
+/* v as a varint of n bytes: continuation bytes pad it when n is more
+ * than it needs (protobuf-c takes that, up to its limits). */
+static void put_padded(struct wire *w, uint64_t v, size_t n)
+{
+	uint8_t b[11];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		b[i] = (uint8_t)((v & 0x7f) | 0x80);
+		v >>= 7;
+	}
+	assert_int_equal(v, 0);
+	b[n - 1] &= 0x7f;
+	put(w, b, n);
+}
+
+static size_t varint_size(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >>= 7)
+		n++;
+	return n;
+}
+
+/* A varint of v: usually canonical, sometimes padded to up to ten
+ * bytes (to eleven, rarely: odd). */
+static void gen_varint(uint64_t *x, struct wire *w, uint64_t v,
+		       struct gen_flags *g)
+{
+	size_t n = varint_size(v);
+
+	if (below(x, 8) == 0) {
+		n += below(x, (unsigned)(11 - n));
+		if (n == 10 && below(x, 4) == 0) {
+			n = 11;
+			g->odd = true;
+		}
+	}
+	put_padded(w, v, n);
+}
+
+/* A raw varint of 1-10 bytes, any bits, the tenth's above bit 63 too. */
+static void gen_raw_varint(uint64_t *x, struct wire *w)
+{
+	uint8_t b[10];
+	size_t n = 1 + below(x, 10), i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)(next_random(x) | 0x80);
+	b[n - 1] &= 0x7f;
+	put(w, b, n);
+}
+
+/* A value of a varied size: small, 32 or 64 bits, negative, extremes. */
+static uint64_t gen_value(uint64_t *x)
+{
+	switch (below(x, 6)) {
+	case 0: return below(x, 128);
+	case 1: return below(x, 1u << 20);
+	case 2: return (uint32_t)next_random(x);
+	case 3: return (uint64_t)-(int64_t)(1 + below(x, 1000));
+	case 4: return below(x, 2) ? UINT64_MAX : (uint64_t)INT64_MIN;
+	default: return next_random(x);
+	}
+}
+
+static void gen_number(uint64_t *x, struct wire *w, struct gen_flags *g)
+{
+	if (below(x, 8) == 0)
+		gen_raw_varint(x, w);
+	else
+		gen_varint(x, w, gen_value(x), g);
+}
+
+/* A length-prefixed field: key, the body's length (padded to up to four
+ * bytes, or to five: odd), the body. */
+static void gen_length_field(uint64_t *x, struct wire *w, uint8_t key,
+			     const struct wire *body, struct gen_flags *g)
+{
+	size_t n = varint_size(body->len);
+
+	if (below(x, 8) == 0)
+		n += below(x, (unsigned)(5 - n));
+	if (below(x, 64) == 0) {
+		n = 5;
+		g->odd = true;
+	}
+	put(w, &key, 1);
+	put_padded(w, body->len, n);
+	put(w, body->buf, body->len);
+}
+
+/* A Label: its four fields in any order, any number of times. */
+static void gen_label(uint64_t *x, struct wire *w, struct gen_flags *g)
+{
+	struct wire body = { NULL, 0, 0 };
+	unsigned n = below(x, 6), i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t key = (uint8_t)((1 + below(x, 4)) << 3);
+
+		put(&body, &key, 1);
+		gen_number(x, &body, g);
+	}
+	if (below(x, 40) == 0) {	/* an unknown field */
+		put(&body, "\x28\x01", 2);
+		g->odd = true;
+	}
+	gen_length_field(x, w, 0x1a, &body, g);
+	free(body.buf);
+}
+
+/* One field of a Sample, of the common shape mostly. */
+static void gen_sample_field(uint64_t *x, struct wire *w, struct gen_flags *g)
+{
+	struct wire body = { NULL, 0, 0 };
+	unsigned kind = below(x, 40), n, i;
+	uint8_t key = below(x, 2) ? 0x08 : 0x10;
+
+	if (kind < 16) {	/* packed location ids or values, maybe none */
+		for (n = below(x, 9), i = 0; i < n; i++)
+			gen_number(x, &body, g);
+		gen_length_field(x, w, (uint8_t)(key | 2), &body, g);
+	} else if (kind < 26) {	/* one, unpacked */
+		put(w, &key, 1);
+		gen_number(x, w, g);
+	} else if (kind < 38) {
+		gen_label(x, w, g);
+	} else if (kind == 38) {	/* a key in two bytes */
+		put(w, (uint8_t[]){ (uint8_t)(key | 0x80), 0x00 }, 2);
+		gen_number(x, w, g);
+		g->odd = true;
+	} else {	/* an unknown fixed64 field */
+		put(w, "\x29\x01\x02\x03\x04\x05\x06\x07\x08", 9);
+		g->odd = true;
+	}
+	free(body.buf);
+}
+
+static void gen_sample(uint64_t *x, struct wire *w, struct gen_flags *g)
+{
+	unsigned n = below(x, 7), i;
+
+	w->len = 0;
+	g->odd = false;
+	for (i = 0; i < n; i++)
+		gen_sample_field(x, w, g);
+}
+
+/* One to three changes: a byte set to a telling or random value, cut
+ * short, a byte inserted or removed. */
+static void mutate(uint64_t *x, struct wire *w)
+{
+	static const uint8_t telling[] = { 0x00, 0x01, 0x7f, 0x80, 0xff,
+		0x08, 0x09, 0x0a, 0x0d, 0x10, 0x12, 0x18, 0x1a, 0x1b, 0x20,
+		0x22, 0x28 };
+	unsigned n = 1 + below(x, 3), i;
+
+	for (i = 0; i < n; i++) {
+		size_t at = w->len ? below(x, (unsigned)w->len) : 0;
+		uint8_t b;
+
+		switch (w->len ? below(x, 5) : 3) {
+		case 0:
+			w->buf[at] = telling[below(x, sizeof(telling))];
+			break;
+		case 1:
+			w->buf[at] = (uint8_t)next_random(x);
+			break;
+		case 2:
+			w->len = at;
+			break;
+		case 3:
+			b = (uint8_t)next_random(x);
+			put(w, &b, 1);	/* room for one more */
+			memmove(w->buf + at + 1, w->buf + at, w->len - at - 1);
+			w->buf[at] = b;
+			break;
+		default:
+			memmove(w->buf + at, w->buf + at + 1, w->len - at - 1);
+			w->len--;
+			break;
+		}
+	}
+}
+
+static void assert_same_sample(const Perftools__Profiles__Sample *a,
+			       const Perftools__Profiles__Sample *b)
+{
+	size_t j;
+
+	assert_int_equal(a->base.n_unknown_fields, 0);
+	assert_int_equal(b->base.n_unknown_fields, 0);
+	assert_int_equal(a->n_location_id, b->n_location_id);
+	for (j = 0; j < a->n_location_id; j++)
+		assert_int_equal(a->location_id[j], b->location_id[j]);
+	assert_int_equal(a->n_value, b->n_value);
+	for (j = 0; j < a->n_value; j++)
+		assert_int_equal(a->value[j], b->value[j]);
+	assert_int_equal(a->n_label, b->n_label);
+	for (j = 0; j < a->n_label; j++) {
+		const Perftools__Profiles__Label *x = a->label[j], *y = b->label[j];
+
+		assert_int_equal(x->base.n_unknown_fields, 0);
+		assert_int_equal(y->base.n_unknown_fields, 0);
+		assert_int_equal(x->key, y->key);
+		assert_int_equal(x->str, y->str);
+		assert_int_equal(x->num, y->num);
+		assert_int_equal(x->num_unit, y->num_unit);
+	}
+}
+
+/* w as the fast decoder and as protobuf-c with the walk see it: what the
+ * first decodes, the second takes and decodes alike. Whether the fast
+ * decoder took it; *checked whether the second did. */
+static bool compare_decoders(const struct wire *w, bool *checked)
+{
+	struct arena fast = ARENA_INIT, both = ARENA_INIT;
+	const unsigned char *d = w->buf ? w->buf : (const unsigned char *)"";
+	Perftools__Profiles__Sample *f = proto_sample_fast(&fast, d, w->len);
+	Perftools__Profiles__Sample *c = proto_sample_checked(&both, d, w->len);
+
+	if (f) {
+		assert_non_null(c);
+		assert_same_sample(f, c);
+	}
+	*checked = c != NULL;
+	arena_release(&fast);
+	arena_release(&both);
+	return f != NULL;
+}
+
+/* Thousands of generated Sample messages, of the common shape and not,
+ * then each mutated: the fast decoder takes every one of the common
+ * shape and nothing that protobuf-c or the walk refuses, and decodes
+ * what it takes as protobuf-c does. */
+static void test_proto_read__fast_sample_like_protobuf_c(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	struct wire w = { NULL, 0, 0 };
+	size_t c, plain = 0, mutated_taken = 0, mutated_refused = 0;
+
+	(void)state;
+	for (c = 0; c < 20000; c++) {
+		struct gen_flags g;
+		bool checked;
+
+		gen_sample(&x, &w, &g);
+		assert_int_equal(compare_decoders(&w, &checked), !g.odd);
+		plain += !g.odd;
+		mutate(&x, &w);
+		if (compare_decoders(&w, &checked))
+			mutated_taken++;
+		else if (!checked)
+			mutated_refused++;
+	}
+	print_message("%zu plain samples decoded; mutated: %zu decoded, %zu refused by protobuf-c or the walk\n",
+		      plain, mutated_taken, mutated_refused);
+	/* both ways taken often enough to mean something */
+	assert_true(plain > 10000);
+	assert_true(mutated_taken > 1000);
+	assert_true(mutated_refused > 5000);
+	free(w.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -757,6 +1045,7 @@ int main(void)
 		cmocka_unit_test(test_proto_read__ahead_same_model),
 		cmocka_unit_test(test_proto_read__ahead_wide_location_ids),
 		cmocka_unit_test(test_proto_read__ahead_same_errors),
+		cmocka_unit_test(test_proto_read__fast_sample_like_protobuf_c),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
