@@ -776,8 +776,10 @@ PbSample *proto_sample_checked(struct arena *a, const unsigned char *d,
  * bytes need. So such a sample is decoded here, into what protobuf-c
  * would give; anything else (an unknown field, another wire type, a key
  * or a length prefix in more bytes than these need) is left to
- * protobuf-c and the walk. Both passes below read only what the first
- * checked: varints of 1-10 bytes ending within their field, as
+ * protobuf-c and the walk. A first pass reads keys and lengths only, for
+ * room enough (a packed field of n bytes holds at most n varints, and
+ * the scratch arena is reset for the next sample); the second decodes
+ * and checks each varint: 1-10 bytes, ending within its field, as
  * protobuf-c's scan_varint. */
 
 /* The one-byte keys taken: field number << 3 | wire type. */
@@ -793,32 +795,35 @@ enum {
 	KEY_LABEL_NUM_UNIT = 4 << 3 | 0,
 };
 
-/* The length of the varint at d[pos..end): 1 to 10 bytes, or 0 when it
- * is longer or does not end before end. */
-static size_t varint_len(const unsigned char *d, size_t pos, size_t end)
+/* Reads the varint at *pos into *v, the low 64 bits as protobuf-c's
+ * parse_uint64 has them, when it is of 1 to 10 bytes and ends before
+ * end; *pos moves past it. get_varint with short cuts for one and two
+ * bytes, the common sizes of location ids (this runs for every one). */
+static inline bool varint_get(const unsigned char *d, size_t end,
+			      size_t *pos, uint64_t *v)
 {
-	size_t i, max = end - pos < 10 ? end - pos : 10;
+	size_t p = *pos, i;
+	uint64_t x = 0;
 
-	for (i = 0; i < max; i++)
-		if (!(d[pos + i] & 0x80))
-			return i + 1;
-	return 0;
-}
-
-/* The varint at *pos, which varint_len took, as protobuf-c's parse_uint64
- * reads it (the low 64 bits); *pos moves past it. */
-static uint64_t varint_at(const unsigned char *d, size_t *pos)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	unsigned char b;
-
-	do {
-		b = d[(*pos)++];
-		v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	return v;
+	if (p < end && d[p] < 0x80) {
+		*v = d[p];
+		*pos = p + 1;
+		return true;
+	}
+	if (end - p >= 2 && d[p + 1] < 0x80) {
+		*v = (d[p] & 0x7f) | (uint64_t)d[p + 1] << 7;
+		*pos = p + 2;
+		return true;
+	}
+	for (i = 0; i < 10 && p + i < end; i++) {
+		x |= (uint64_t)(d[p + i] & 0x7f) << (7 * i);
+		if (d[p + i] < 0x80) {
+			*v = x;
+			*pos = p + i + 1;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Reads the length prefix at *pos into *n when it is of one to four
@@ -827,60 +832,22 @@ static uint64_t varint_at(const unsigned char *d, size_t *pos)
 static bool length_at(const unsigned char *d, size_t end, size_t *pos,
 		      size_t *n)
 {
-	size_t bytes = varint_len(d, *pos, end);
+	size_t at = *pos;
 	uint64_t v;
 
-	if (bytes == 0 || bytes > 4)
-		return false;
-	v = varint_at(d, pos);
-	if (v > end - *pos)
+	if (!varint_get(d, end, pos, &v) || *pos - at > 4 || v > end - *pos)
 		return false;
 	*n = (size_t)v;
 	return true;
 }
 
-/* Adds to *n the packed varints of d[pos..end); false when one is longer
- * than ten bytes or the last does not end. */
-static bool count_packed(const unsigned char *d, size_t pos, size_t end,
-			 size_t *n)
-{
-	unsigned more = 0;	/* bytes of the current varint so far */
-
-	for (; pos < end; pos++) {
-		if (!(d[pos] & 0x80)) {
-			more = 0;
-			(*n)++;
-		} else if (++more == 10) {
-			return false;
-		}
-	}
-	return more == 0;
-}
-
-/* Whether the Label d[pos..end) holds its four fields only, as varints
- * (any number of times: the last one counts, as in protobuf-c). */
-static bool label_ok(const unsigned char *d, size_t pos, size_t end)
-{
-	while (pos < end) {
-		unsigned char key = d[pos++];
-		size_t bytes;
-
-		if (key != KEY_LABEL_KEY && key != KEY_LABEL_STR &&
-		    key != KEY_LABEL_NUM && key != KEY_LABEL_NUM_UNIT)
-			return false;
-		bytes = varint_len(d, pos, end);
-		if (bytes == 0)
-			return false;
-		pos += bytes;
-	}
-	return true;
-}
-
-/* Counts what the Sample d[0..len) holds into s's n_ fields; false when
- * it is not of the shape decoded here. */
-static bool sample_count(const unsigned char *d, size_t len, PbSample *s)
+/* Sets s's n_ fields to room enough for what the Sample d[0..len)
+ * holds, reading its keys and lengths; false when it is not of the shape
+ * decoded here. */
+static bool sample_bounds(const unsigned char *d, size_t len, PbSample *s)
 {
 	size_t pos = 0, n;
+	uint64_t v;
 
 	while (pos < len) {
 		unsigned char key = d[pos++];
@@ -888,123 +855,147 @@ static bool sample_count(const unsigned char *d, size_t len, PbSample *s)
 		switch (key) {
 		case KEY_LOCATION_ID:
 		case KEY_VALUE:
-			n = varint_len(d, pos, len);
-			if (n == 0)
+			if (!varint_get(d, len, &pos, &v))
 				return false;
-			pos += n;
-			if (key == KEY_LOCATION_ID)
-				s->n_location_id++;
-			else
-				s->n_value++;
+			n = 1;
 			break;
 		case KEY_LOCATION_IDS:
 		case KEY_VALUES:
-			if (!length_at(d, len, &pos, &n) ||
-			    !count_packed(d, pos, pos + n,
-					  key == KEY_LOCATION_IDS ?
-					  &s->n_location_id : &s->n_value))
-				return false;
-			pos += n;
-			break;
 		case KEY_LABEL:
-			if (!length_at(d, len, &pos, &n) ||
-			    !label_ok(d, pos, pos + n))
+			if (!length_at(d, len, &pos, &n))
 				return false;
-			s->n_label++;
 			pos += n;
 			break;
 		default:
 			return false;
 		}
+		if (key == KEY_LOCATION_ID || key == KEY_LOCATION_IDS)
+			s->n_location_id += n;
+		else if (key != KEY_LABEL)
+			s->n_value += n;
+		else
+			s->n_label++;
 	}
 	return true;
 }
 
-/* Decodes the Label d[pos..end), which label_ok took, into l. */
-static void label_fill(const unsigned char *d, size_t pos, size_t end,
+/* Decodes the packed varints of d[pos..end) to *out on, which moves past
+ * them; false when one is not well formed. */
+static bool packed_fill(const unsigned char *d, size_t pos, size_t end,
+			uint64_t **out)
+{
+	uint64_t *o = *out;
+
+	while (pos < end)
+		if (!varint_get(d, end, &pos, o++))
+			return false;
+	*out = o;
+	return true;
+}
+
+/* Decodes the Label d[pos..end) into l: false unless it holds its four
+ * fields only, as varints (any number of times: the last one counts, as
+ * in protobuf-c). */
+static bool label_fill(const unsigned char *d, size_t pos, size_t end,
 		       PbLabel *l)
 {
 	while (pos < end) {
 		unsigned char key = d[pos++];
-		int64_t v = (int64_t)varint_at(d, &pos);
+		uint64_t v;
 
+		if (!varint_get(d, end, &pos, &v))
+			return false;
 		switch (key) {
-		case KEY_LABEL_KEY: l->key = v; break;
-		case KEY_LABEL_STR: l->str = v; break;
-		case KEY_LABEL_NUM: l->num = v; break;
-		default: l->num_unit = v; break;
+		case KEY_LABEL_KEY: l->key = (int64_t)v; break;
+		case KEY_LABEL_STR: l->str = (int64_t)v; break;
+		case KEY_LABEL_NUM: l->num = (int64_t)v; break;
+		case KEY_LABEL_NUM_UNIT: l->num_unit = (int64_t)v; break;
+		default: return false;
 		}
 	}
+	return true;
 }
 
-/* Decodes the Sample d[0..len), which sample_count took, into s: its
- * arrays have room for the counts, which start at 0. Repeated fields
- * keep every occurrence in file order, packed or not, as protobuf-c. */
-static void sample_fill(const unsigned char *d, size_t len, PbSample *s)
+/* Decodes the Sample d[0..len), which sample_bounds took, into s, its
+ * arrays of the sizes it gave, and sets the counts; false when a varint
+ * or a label is not of the shape decoded here. Repeated fields keep
+ * every occurrence in file order, packed or not, as protobuf-c. */
+static bool sample_fill(const unsigned char *d, size_t len, PbSample *s)
 {
-	size_t pos = 0, end;
+	uint64_t *loc = s->location_id;
+	uint64_t *val = (uint64_t *)s->value;	/* the same bits */
+	PbLabel **lab = s->label;
+	size_t pos = 0, n = 0;
 
 	while (pos < len) {
 		unsigned char key = d[pos++];
+		bool ok;
 
 		switch (key) {
 		case KEY_LOCATION_ID:
-			s->location_id[s->n_location_id++] = varint_at(d, &pos);
+			ok = varint_get(d, len, &pos, loc++);
 			break;
 		case KEY_VALUE:
-			s->value[s->n_value++] = (int64_t)varint_at(d, &pos);
+			ok = varint_get(d, len, &pos, val++);
 			break;
 		case KEY_LOCATION_IDS:
-			end = (size_t)varint_at(d, &pos);
-			end += pos;
-			while (pos < end)
-				s->location_id[s->n_location_id++] =
-					varint_at(d, &pos);
-			break;
 		case KEY_VALUES:
-			end = (size_t)varint_at(d, &pos);
-			end += pos;
-			while (pos < end)
-				s->value[s->n_value++] =
-					(int64_t)varint_at(d, &pos);
+			ok = length_at(d, len, &pos, &n) &&
+			     packed_fill(d, pos, pos + n, key == KEY_VALUES ?
+					 &val : &loc);
+			pos += n;
 			break;
 		default:	/* KEY_LABEL */
-			end = (size_t)varint_at(d, &pos);
-			end += pos;
-			label_fill(d, pos, end, s->label[s->n_label++]);
-			pos = end;
+			ok = length_at(d, len, &pos, &n) &&
+			     label_fill(d, pos, pos + n, *lab++);
+			pos += n;
 			break;
 		}
+		if (!ok)
+			return false;
 	}
+	s->n_location_id = (size_t)(loc - s->location_id);
+	s->n_value = (size_t)(val - (uint64_t *)s->value);
+	return true;
 }
 
-/* Room in a for s's arrays and labels, the counts sample_count made;
- * false when out of memory. Empty arrays stay NULL, as protobuf-c
- * leaves them. */
-static bool sample_arrays(struct arena *a, PbSample *s)
+_Static_assert(sizeof(PbSample) % 8 == 0 && sizeof(PbLabel) % 8 == 0,
+	       "sample_alloc_pb's parts stay aligned");
+
+/* A PbSample with arrays and labels of the sizes bounds gives, in one
+ * piece from a; NULL when out of memory. Empty arrays stay NULL, as
+ * protobuf-c leaves them (a packed field of some bytes holds a varint or
+ * more). */
+static PbSample *sample_alloc_pb(struct arena *a, const PbSample *bounds)
 {
 	static const PbLabel label_init = PERFTOOLS__PROFILES__LABEL__INIT;
+	size_t nloc = bounds->n_location_id, nval = bounds->n_value;
+	size_t nlab = bounds->n_label, j;
+	unsigned char *mem;
+	PbSample *s;
 	PbLabel *labels;
-	size_t j;
 
-	if (s->n_location_id &&
-	    !(s->location_id = arena_alloc(a, s->n_location_id *
-					   sizeof(*s->location_id))))
-		return false;
-	if (s->n_value &&
-	    !(s->value = arena_alloc(a, s->n_value * sizeof(*s->value))))
-		return false;
-	if (s->n_label == 0)
-		return true;
-	s->label = arena_alloc(a, s->n_label * sizeof(*s->label));
-	labels = arena_alloc(a, s->n_label * sizeof(*labels));
-	if (!s->label || !labels)
-		return false;
-	for (j = 0; j < s->n_label; j++) {
+	mem = arena_alloc(a, sizeof(*s) +
+			     nlab * (sizeof(*labels) + sizeof(*s->label)) +
+			     nloc * sizeof(*s->location_id) +
+			     nval * sizeof(*s->value));
+	if (!mem)
+		return NULL;
+	s = (PbSample *)(void *)mem;
+	*s = *bounds;
+	mem += sizeof(*s);
+	labels = (PbLabel *)(void *)mem;
+	mem += nlab * sizeof(*labels);
+	s->label = nlab ? (PbLabel **)(void *)mem : NULL;
+	mem += nlab * sizeof(*s->label);
+	s->location_id = nloc ? (uint64_t *)(void *)mem : NULL;
+	mem += nloc * sizeof(*s->location_id);
+	s->value = nval ? (int64_t *)(void *)mem : NULL;
+	for (j = 0; j < nlab; j++) {
 		labels[j] = label_init;
 		s->label[j] = &labels[j];
 	}
-	return true;
+	return s;
 }
 
 /* The Sample message d[0..len) decoded by hand, or NULL when it is not
@@ -1013,19 +1004,14 @@ PbSample *proto_sample_fast(struct arena *a, const unsigned char *d,
 			    size_t len)
 {
 	static const PbSample sample_init = PERFTOOLS__PROFILES__SAMPLE__INIT;
-	PbSample counts = sample_init, *s;
+	PbSample bounds = sample_init, *s;
 
-	/* sample_wire_ok walks a sample this long in full; counts fit */
-	if (len > UINT32_MAX || !sample_count(d, len, &counts))
+	/* one this long gets the whole walk (sample_wire_ok): left to it */
+	if (len > UINT32_MAX || !sample_bounds(d, len, &bounds))
 		return NULL;
-	s = arena_alloc(a, sizeof(*s));
-	if (!s)
+	s = sample_alloc_pb(a, &bounds);
+	if (!s || !sample_fill(d, len, s))
 		return NULL;
-	*s = counts;
-	if (!sample_arrays(a, s))
-		return NULL;
-	s->n_location_id = s->n_value = s->n_label = 0;
-	sample_fill(d, len, s);
 	return s;
 }
 
