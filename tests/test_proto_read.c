@@ -1026,7 +1026,8 @@ static void test_proto_read__fast_sample_like_protobuf_c(void **state)
 		else if (!checked)
 			mutated_refused++;
 	}
-	print_message("%zu plain samples decoded; mutated: %zu decoded, %zu refused by protobuf-c or the walk\n",
+	print_message("%zu plain samples decoded; mutated: %zu decoded, "
+		      "%zu refused by protobuf-c or the walk\n",
 		      plain, mutated_taken, mutated_refused);
 	/* both ways taken often enough to mean something */
 	assert_true(plain > 10000);
