@@ -78,14 +78,12 @@ int u64map_reserve(struct u64map *m, size_t n, uint64_t max_key)
 	return rehash(m, cap);
 }
 
-long u64map_get(const struct u64map *m, uint64_t key)
+long u64map_probe(const struct u64map *m, uint64_t key)
 {
 	size_t i;
 
 	if (!m->cap)
 		return -1;
-	if (m->direct)
-		return key < m->cap ? (long)m->vals[key] - 1 : -1;
 	for (i = u64map_mix(key) & (m->cap - 1); m->vals[i]; i = (i + 1) & (m->cap - 1))
 		if (m->keys[i] == key)
 			return (long)m->vals[i] - 1;
