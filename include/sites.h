@@ -86,6 +86,10 @@ struct site_table {
 	size_t nstacks, astacks;
 	struct site_stack **stack_slots;
 	size_t stack_cap;
+	/* the node arrays of added graphs, turned into site ids in place:
+	 * stacks' ids point into them (sites_add_graph) */
+	uint32_t **adopted;
+	size_t nadopted;
 	int64_t *totals;	/* per snapshot: sum of all sample values (or
 				 * goroutines) */
 };
@@ -119,8 +123,10 @@ int sites_graph_prepare(struct sites_graph *sg, const struct profile *p,
 			const struct graph_options *go, struct ls_error *err);
 
 /* Adds prepared sg as snapshot i: every node with a flat or cum value,
- * and every stack. 0 or -1 with err set. */
-int sites_add_graph(struct site_table *t, size_t i, const struct sites_graph *sg,
+ * and every stack. Its stacks' node ids become site ids in place, and
+ * the table keeps that array when a new stack points into it (sg->nodes
+ * is then NULL). 0 or -1 with err set. */
+int sites_add_graph(struct site_table *t, size_t i, struct sites_graph *sg,
 		    struct ls_error *err);
 
 void sites_graph_release(struct sites_graph *sg);
