@@ -86,27 +86,49 @@ static const struct field_rule rules[M_NONE][MAX_FIELD] = {
 	},
 };
 
-/* Reads a varint at *pos; false when it runs off the end or is longer
- * than ten bytes (*why says which). */
+/* Reads the varint at *pos into *v, the low 64 bits as protobuf-c's
+ * parse_uint64 has them, when it is of 1 to 10 bytes and ends before
+ * end; *pos moves past it. With short cuts for one and two bytes, the
+ * common sizes of location ids: this runs for every one. */
+static inline bool varint_get(const unsigned char *d, size_t end,
+			      size_t *pos, uint64_t *v)
+{
+	size_t p = *pos, i;
+	uint64_t x = 0;
+
+	if (p >= end)
+		return false;
+	if (d[p] < 0x80) {
+		*v = d[p];
+		*pos = p + 1;
+		return true;
+	}
+	if (end - p >= 2 && d[p + 1] < 0x80) {
+		*v = (d[p] & 0x7f) | (uint64_t)d[p + 1] << 7;
+		*pos = p + 2;
+		return true;
+	}
+	for (i = 0; i < 10 && p + i < end; i++) {
+		x |= (uint64_t)(d[p + i] & 0x7f) << (7 * i);
+		if (d[p + i] < 0x80) {
+			*v = x;
+			*pos = p + i + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* varint_get for the walk: false when the varint runs off the end or is
+ * longer than ten bytes, *why saying which. */
 static bool get_varint(const unsigned char *d, size_t len, size_t *pos,
 		       uint64_t *out, const char **why)
 {
-	uint64_t v = 0;
-	unsigned shift = 0;
-	size_t i = *pos;
+	size_t at = *pos;
 
-	while (i < len && shift < 70) {
-		unsigned char b = d[i++];
-
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*pos = i;
-			*out = v;
-			return true;
-		}
-		shift += 7;
-	}
-	*why = i < len ? "varint longer than ten bytes" : "truncated varint";
+	if (varint_get(d, len, pos, out))
+		return true;
+	*why = len - at > 10 ? "varint longer than ten bytes" : "truncated varint";
 	return false;
 }
 
@@ -794,37 +816,6 @@ enum {
 	KEY_LABEL_NUM = 3 << 3 | 0,
 	KEY_LABEL_NUM_UNIT = 4 << 3 | 0,
 };
-
-/* Reads the varint at *pos into *v, the low 64 bits as protobuf-c's
- * parse_uint64 has them, when it is of 1 to 10 bytes and ends before
- * end; *pos moves past it. get_varint with short cuts for one and two
- * bytes, the common sizes of location ids (this runs for every one). */
-static inline bool varint_get(const unsigned char *d, size_t end,
-			      size_t *pos, uint64_t *v)
-{
-	size_t p = *pos, i;
-	uint64_t x = 0;
-
-	if (p < end && d[p] < 0x80) {
-		*v = d[p];
-		*pos = p + 1;
-		return true;
-	}
-	if (end - p >= 2 && d[p + 1] < 0x80) {
-		*v = (d[p] & 0x7f) | (uint64_t)d[p + 1] << 7;
-		*pos = p + 2;
-		return true;
-	}
-	for (i = 0; i < 10 && p + i < end; i++) {
-		x |= (uint64_t)(d[p + i] & 0x7f) << (7 * i);
-		if (d[p + i] < 0x80) {
-			*v = x;
-			*pos = p + i + 1;
-			return true;
-		}
-	}
-	return false;
-}
 
 /* Reads the length prefix at *pos into *n when it is of one to four
  * bytes and what it covers ends by end: protobuf-c reads up to five into
