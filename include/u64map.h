@@ -39,8 +39,8 @@ int u64map_reserve(struct u64map *m, size_t n, uint64_t max_key);
 long u64map_probe(const struct u64map *m, uint64_t key);
 
 /* The index stored for key, or -1. Inline: a profile's samples look up
- * every location id they hold, ~20 million times in `diff` of two large
- * profiles, and the ids are dense. */
+ * every location id they hold, 13.8 million times in `diff` of the two
+ * 300k-stack bench profiles, and the ids are dense. */
 static inline long u64map_get(const struct u64map *m, uint64_t key)
 {
 	if (m->direct)
