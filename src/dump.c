@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zalloc.h"
+
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -208,7 +210,7 @@ static size_t page_hash(uint64_t base, size_t cap)
 static int idset_grow(struct dump_idset *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 16, i;
-	struct idset_page **slots = calloc(cap, sizeof(*slots));
+	struct idset_page **slots = zalloc(cap, sizeof(*slots));
 
 	if (!slots)
 		return -1;
@@ -241,7 +243,7 @@ static struct idset_page *idset_page(struct dump_idset *s, uint64_t base)
 	while ((pg = s->slots[j]) && pg->base != base)
 		j = (j + 1) & (s->cap - 1);
 	if (!pg) {
-		pg = calloc(1, sizeof(*pg));
+		pg = zalloc(1, sizeof(*pg));
 		if (!pg)
 			return NULL;
 		pg->base = base;

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "zalloc.h"
 
 enum { MODE_TOP = 0, MODE_PREAMBLE, MODE_RUNTIME_STACK };
 
@@ -203,7 +204,7 @@ static int wide_insert(struct dump_parser *p, const struct dump_stack *parent,
 
 	if ((p->nwide + 1) * 2 > p->wide_cap) {
 		size_t cap = p->wide_cap ? p->wide_cap * 2 : 1024;
-		struct dump_wide *t = calloc(cap, sizeof(*t));
+		struct dump_wide *t = zalloc(cap, sizeof(*t));
 
 		if (!t)
 			return -1;

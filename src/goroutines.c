@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "workers.h"
+#include "zalloc.h"
 
 void goroutine_groups_init(struct goroutine_groups *gs)
 {
@@ -90,7 +91,7 @@ static bool stack_eq(const struct ggroup *g, const struct dump_frame *frames,
 static int table_grow(struct goroutine_groups *gs)
 {
 	size_t cap = gs->cap ? gs->cap * 2 : 256, i;
-	struct ggroup **t = calloc(cap, sizeof(*t));
+	struct ggroup **t = zalloc(cap, sizeof(*t));
 
 	if (!t)
 		return -1;
@@ -289,7 +290,7 @@ static struct ggroup *group_of(struct goroutine_groups *gs,
 		struct ggroup_hint *old = gs->hints;
 		size_t i, nold = gs->nhints;
 		size_t n = nold ? nold * 4 : 1024;
-		struct ggroup_hint *h = calloc(n, sizeof(*h));
+		struct ggroup_hint *h = zalloc(n, sizeof(*h));
 
 		if (!h)
 			return grp;
@@ -378,7 +379,7 @@ static size_t str_slot(const char *s, size_t cap)
 static int str_map_grow(struct str_map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
-	struct str_pair *t = calloc(cap, sizeof(*t));
+	struct str_pair *t = zalloc(cap, sizeof(*t));
 
 	if (!t)
 		return -1;

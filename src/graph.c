@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "workers.h"
+#include "zalloc.h"
 
 #define NONE UINT32_MAX
 
@@ -377,7 +378,7 @@ static int make_nodes(struct graph *g, struct walk *w, struct ls_error *err)
 	g->loc_nnodes = arena_calloc(&g->arena, p->nlocations + 1, sizeof(*g->loc_nnodes));
 	w->ids = arena_alloc(&g->arena, (total + 1) * sizeof(*w->ids));
 	w->off = malloc((p->nlocations + 1) * sizeof(*w->off));
-	clean = calloc(p->nfunctions + 1, sizeof(*clean));
+	clean = zalloc(p->nfunctions + 1, sizeof(*clean));
 	if (!g->loc_nodes || !g->loc_nnodes || !w->ids || !w->off || !clean)
 		goto oom;
 	total = 0;
@@ -447,7 +448,7 @@ static int make_nodes(struct graph *g, struct walk *w, struct ls_error *err)
 		}
 	}
 	w->off[p->nlocations] = (uint32_t)total;
-	w->flags = calloc(g->nnodes + 1, sizeof(*w->flags));
+	w->flags = zalloc(g->nnodes + 1, sizeof(*w->flags));
 	if (!w->flags)
 		goto oom;
 	/* a node on a location's inner line can be the end of an inline
@@ -522,9 +523,9 @@ static int sum_samples(const struct walk *wk, struct walk_part *w)
 	uint32_t stamp = 0;
 	size_t i, j;
 
-	w->stamp = calloc(g->nnodes + 1, sizeof(*w->stamp));
-	w->flat = calloc(g->nnodes + 1, sizeof(*w->flat));
-	w->cum = calloc(g->nnodes + 1, sizeof(*w->cum));
+	w->stamp = zalloc(g->nnodes + 1, sizeof(*w->stamp));
+	w->flat = zalloc(g->nnodes + 1, sizeof(*w->flat));
+	w->cum = zalloc(g->nnodes + 1, sizeof(*w->cum));
 	if (!w->stamp || !w->flat || !w->cum)
 		return -1;
 	if (want_stacks) {

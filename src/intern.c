@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zalloc.h"
+
 static const char empty[] = "";
 
 void intern_init(struct intern *t, struct arena *arena)
@@ -72,7 +74,7 @@ static size_t home(uint64_t h, size_t cap)
 
 static int resize(struct intern *t, size_t cap)
 {
-	struct intern_slot *slots = calloc(cap, sizeof(*slots));
+	struct intern_slot *slots = zalloc(cap, sizeof(*slots));
 	size_t i;
 
 	if (!slots)

@@ -8,6 +8,7 @@
 #include "dump.h"
 #include "strbuf.h"
 #include "workers.h"
+#include "zalloc.h"
 
 #define NONE UINT32_MAX
 
@@ -65,7 +66,7 @@ static uint64_t ids_hash(const uint32_t *ids, size_t n)
 static int grow_slots(struct site_table *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 256, i;
-	struct site **slots = calloc(cap, sizeof(*slots));
+	struct site **slots = zalloc(cap, sizeof(*slots));
 
 	if (!slots)
 		return -1;
@@ -137,7 +138,7 @@ static struct site *site_for(struct site_table *t, const char *key, size_t len,
 static int grow_stack_slots(struct site_table *t)
 {
 	size_t cap = t->stack_cap ? t->stack_cap * 2 : 1024, i;
-	struct site_stack **slots = calloc(cap, sizeof(*slots));
+	struct site_stack **slots = zalloc(cap, sizeof(*slots));
 
 	if (!slots)
 		return -1;

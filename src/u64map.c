@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zalloc.h"
+
 uint64_t u64map_mix(uint64_t x)
 {
 	x ^= x >> 33;
@@ -33,8 +35,8 @@ static int rehash(struct u64map *m, size_t cap)
 	size_t i;
 
 	n.cap = cap;
-	n.keys = calloc(cap, sizeof(*n.keys));
-	n.vals = calloc(cap, sizeof(*n.vals));
+	n.keys = zalloc(cap, sizeof(*n.keys));
+	n.vals = zalloc(cap, sizeof(*n.vals));
 	if (!n.keys || !n.vals) {
 		u64map_release(&n);
 		return -1;
@@ -63,7 +65,7 @@ int u64map_reserve(struct u64map *m, size_t n, uint64_t max_key)
 	if (m->cap)
 		return 0;
 	if (max_key < (uint64_t)n * 4 + 64) {
-		m->vals = calloc((size_t)max_key + 1, sizeof(*m->vals));
+		m->vals = zalloc((size_t)max_key + 1, sizeof(*m->vals));
 		if (!m->vals)
 			return -1;
 		m->cap = (size_t)max_key + 1;
