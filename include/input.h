@@ -65,6 +65,14 @@ int input_open(struct input *in, const char *path, uint64_t max,
  * gzip streams and content larger than in->max. */
 int input_read_all(struct input *in, struct strbuf *sb, struct ls_error *err);
 
+/* In place of input_read_all for a gzipped file: the whole content, in
+ * sb in place of what was read so far, inflated at once from the file
+ * by gunzip_member (gunzip.h). 0, -1 when out of memory, or 1 when it
+ * does not apply (stdin, not a regular file, a reader thread or the
+ * progress hook) or declines (several members, an error, content over
+ * in->max): then in and sb are as they were, for input_read_all. */
+int input_gunzip_all(struct input *in, struct strbuf *sb, struct ls_error *err);
+
 /* Appends up to want bytes of content to sb (fewer at the end of the
  * input). Returns how many were appended, 0 at the end, -1 on error. */
 long input_read_some(struct input *in, struct strbuf *sb, size_t want,

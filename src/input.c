@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "gunzip.h"
 #include "workers.h"
 
 #define INPUT_BUF_SIZE (256 * 1024)
@@ -399,6 +400,40 @@ static long refill(struct input *in, struct ls_error *err)
 		in->end = (size_t)got;
 	}
 	return got;
+}
+
+int input_gunzip_all(struct input *in, struct strbuf *sb, struct ls_error *err)
+{
+	struct strbuf all = STRBUF_INIT;
+	enum gunzip_result r;
+	struct stat st;
+	void *m;
+
+	/* a path opened by input_open: the gzip stream starts at 0 */
+	if (in->reader || input_progress || !strcmp(in->name, "-") ||
+	    fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < 18 || (uint64_t)st.st_size > SIZE_MAX)
+		return 1;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+		 in->fd, 0);
+	if (m == MAP_FAILED)
+		return 1;
+	r = gunzip_member(m, (size_t)st.st_size, in->max, &all);
+	munmap(m, (size_t)st.st_size);
+	if (r == GUNZIP_NOMEM)
+		return ls_error_set(err, "out of memory");
+	/* what zlib gave so far starts it, CRC and all: checked anyway */
+	if (r != GUNZIP_OK || all.len < sb->len ||
+	    memcmp(all.buf, sb->buf, sb->len) != 0) {
+		strbuf_release(&all);
+		return 1;
+	}
+	strbuf_release(sb);
+	*sb = all;
+	in->consumed = all.len;
+	in->pos = in->end;
+	in->eof = true;
+	return 0;
 }
 
 int input_read_all(struct input *in, struct strbuf *sb, struct ls_error *err)

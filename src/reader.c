@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "inflater.h"
+#include "gunzip.h"
 #include "input.h"
 #include "legacy.h"
 #include "proto_read.h"
@@ -339,6 +340,28 @@ static int load_inflating(struct profile *p, struct input *in,
 	return ret;
 }
 
+/* All of in's content into sb, its first PREFIX_CHECK bytes checked
+ * before the rest is read: 0, or -1 with err set. A gzip file inflated
+ * whole (input_gunzip_all) is checked after, with the same outcome: it
+ * only ever inflates a stream zlib reads to its end. */
+static int read_content(struct input *in, struct strbuf *sb,
+			struct ls_error *err)
+{
+	int whole = input_gunzip_all(in, sb, err);
+
+	if (whole < 0)
+		return -1;
+	if (whole == 0)
+		return reject_prefix((const unsigned char *)sb->buf,
+				     sb->len < PREFIX_CHECK ? sb->len : PREFIX_CHECK,
+				     err);
+	if (input_read_some(in, sb, PREFIX_CHECK, err) < 0 ||
+	    reject_prefix((const unsigned char *)sb->buf, sb->len, err) < 0 ||
+	    input_read_all(in, sb, err) < 0)
+		return -1;
+	return 0;
+}
+
 int profile_load_file(struct profile *p, const char *path,
 		      const struct load_options *opts, struct ls_error *err)
 {
@@ -354,16 +377,11 @@ int profile_load_file(struct profile *p, const char *path,
 		return -1;
 	ret = load_inflating(p, &in, err);
 	if (ret > 0) {
-		if (input_read_some(&in, &sb, PREFIX_CHECK, err) < 0 ||
-		    reject_prefix((const unsigned char *)sb.buf, sb.len, err) < 0 ||
-		    input_read_all(&in, &sb, err) < 0) {
-			input_close(&in);
-			strbuf_release(&sb);
-			return -1;
-		}
+		ret = read_content(&in, &sb, err);
 		input_close(&in);
-		ret = load_content(p, (const unsigned char *)sb.buf, sb.len,
-				   NULL, err);
+		if (ret == 0)
+			ret = load_content(p, (const unsigned char *)sb.buf,
+					   sb.len, NULL, err);
 		strbuf_release(&sb);
 	} else {
 		input_close(&in);
@@ -388,8 +406,16 @@ int profile_load_buffer(struct profile *p, const char *name,
 	ls_error_init(err, name);
 	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
 		struct strbuf sb = STRBUF_INIT;
+		enum gunzip_result gr = gunzip_member(data, len, max, &sb);
 
-		ret = inflate_buffer(data, len, max, &sb, err);
+		if (gr == GUNZIP_OK)	/* as inflate_buffer checks it */
+			ret = sb.len < PREFIX_CHECK ? 0 :
+			      reject_prefix((const unsigned char *)sb.buf,
+					    PREFIX_CHECK, err);
+		else if (gr == GUNZIP_NOMEM)
+			ret = ls_error_set(err, "out of memory");
+		else	/* zlib says what is wrong, or reads several members */
+			ret = inflate_buffer(data, len, max, &sb, err);
 		if (ret == 0)
 			ret = load_content(p, (const unsigned char *)sb.buf,
 					   sb.len, NULL, err);

@@ -187,7 +187,9 @@ int snapshot_load_max(struct snapshot *s, const char *path,
 		s->richness = 2;
 		s->ndumps = s->parser.ndumps;
 	} else {
-		if (input_read_all(&in, &head, err) < 0)
+		int whole = input_gunzip_all(&in, &head, err);
+
+		if (whole < 0 || (whole > 0 && input_read_all(&in, &head, err) < 0))
 			goto out;
 		s->richness = in.gzipped ||
 			      (head.len && memchr(head.buf, '\0', head.len)) ? 1 : 0;
