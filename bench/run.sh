@@ -52,16 +52,22 @@ if [ -z "${LEAKSCOPE:-}" ]; then
 fi
 mkdir -p "$BUILD" "$DATA"
 # $BUILD/gen is make's directory of generated protobuf code: hence bench-*
-for tool in gen measure; do
+# bench-gunzip takes leakscope's own inflater (the floor of the gzip rows)
+for tool in gen measure gunzip; do
 	bin=$BUILD/bench-$tool
-	if [ ! -f "$bin" ] || [ -n "$(find "bench/$tool.c" -newer "$bin")" ]; then
+	srcs=bench/$tool.c
+	[ $tool = gunzip ] && srcs="$srcs src/gunzip.c src/strbuf.c"
+	# shellcheck disable=SC2086 # $srcs: several files
+	if [ ! -f "$bin" ] || [ -n "$(find $srcs -newer "$bin")" ]; then
 		say "building $bin"
-		$CC -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -o "$bin" \
-			"bench/$tool.c" -lz -lm || die "cannot build bench/$tool.c"
+		# shellcheck disable=SC2086
+		$CC -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Iinclude -o "$bin" \
+			$srcs -lz -lm || die "cannot build bench/$tool.c"
 	fi
 done
 GEN=$BUILD/bench-gen
 MEASURE=$BUILD/bench-measure
+GUNZIP=$BUILD/bench-gunzip
 
 # ---- inputs ---------------------------------------------------------------
 # Deterministic: the same gen.c writes the same bytes. A stamp of gen.c's
@@ -190,7 +196,7 @@ header() {
 
 # row NAME LABEL FILES FLOOR-KIND FLOOR-CMD TARGET MIN-SPEEDUP MAX-MEM
 #     SUBCOMMAND LEAKSCOPE-CMD REFERENCE-KIND REFERENCE-CMD
-# Commands are sh -c strings. FLOOR-KIND gz adds `gzip -dc FILES`.
+# Commands are sh -c strings. FLOOR-KIND gz adds `bench-gunzip FILES`.
 # REFERENCE-KIND go, panicparse, or "" for a row with absolute targets:
 # then MIN-SPEEDUP is the wall-time limit in seconds and MAX-MEM the RSS
 # limit in MB (10^6 bytes).
@@ -208,12 +214,13 @@ row() {
 	say "row $r_name: $r_label"
 
 	# the physical floor: read the bytes; for gzip, also inflate them
+	# (bench-gunzip: leakscope's inflater, the files one after the other)
 	timed floor-cat /dev/null sh -c "$r_floor_cat"
 	f_cat=$t_wall
 	f_ref=$f_cat
 	r_floortext=$(secs "$f_cat")
 	if [ "$r_floor" = gz ]; then
-		timed floor-gz /dev/null sh -c "gzip -dc $r_files"
+		timed floor-gz /dev/null sh -c "$GUNZIP $r_files"
 		f_ref=$t_wall
 		r_floortext="$r_floortext/$(secs "$t_wall")"
 	fi
