@@ -649,6 +649,10 @@ enum gunzip_result gunzip_member(const unsigned char *in, size_t len,
 	size = load_le32(in + len - 4);
 	if (size > max || size > SIZE_MAX - 16)
 		return GUNZIP_DECLINED;
+	/* DEFLATE makes at most 258 bytes of 2 bits (1032:1): a damaged
+	 * trailer cannot make it reserve gigabytes for a few bytes */
+	if (size / 1032 > len - head)
+		return GUNZIP_DECLINED;
 	/* 8 bytes of slack for the word copies */
 	if (strbuf_grow(out, size + 8) < 0)
 		return GUNZIP_NOMEM;
