@@ -340,15 +340,23 @@ static inline __attribute__((always_inline)) int symbols(struct bits *b, unsigne
 		return -1;
 	src = out - dist;
 	if (dist >= 8) {
-		/* whole words, each read after the last was written;
-		 * up to 7 bytes past the match, within the slack */
+		/* whole words, each read after the last was written; up to
+		 * 7 bytes past the match, within the slack, and where there
+		 * is room (!careful) two words at once: most matches are
+		 * short, and a loop's exit is then a guess */
 		unsigned char *stop = out + len;
 
-		do {
+		if (!careful) {
+			memcpy(out, src, 8);
+			memcpy(out + 8, src + 8, 8);
+			out += 16;
+			src += 16;
+		}
+		while (out < stop) {
 			memcpy(out, src, 8);
 			out += 8;
 			src += 8;
-		} while (out < stop);
+		}
 		out = stop;
 	} else {
 		while (len--)
