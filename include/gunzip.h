@@ -16,6 +16,7 @@
 #ifndef LEAKSCOPE_GUNZIP_H
 #define LEAKSCOPE_GUNZIP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +33,24 @@ enum gunzip_result {
  * max bytes), else GUNZIP_DECLINED or GUNZIP_NOMEM with out released. */
 enum gunzip_result gunzip_member(const unsigned char *in, size_t len,
 				 uint64_t max, struct strbuf *out);
+
+/* Bytes of out past the content that the word copies may write. */
+#define GUNZIP_SLACK 8
+
+/* After a block, when GUNZIP_PROGRESS_STEP more bytes are done: the first
+ * done bytes of the content are final. false stops the inflating (the
+ * result is then GUNZIP_DECLINED). Not called after the last block. */
+typedef bool (*gunzip_progress_fn)(void *ctx, size_t done);
+#define GUNZIP_PROGRESS_STEP ((size_t)256 * 1024)
+
+/* gunzip_member into out[0..cap), which must hold the content and
+ * GUNZIP_SLACK bytes more (else GUNZIP_DECLINED), telling progress (when
+ * not NULL) how far it is: for a reader of what is done so far, which
+ * must take it as the content only once GUNZIP_OK says so (the CRC is
+ * checked last). *content: the content's length, with GUNZIP_OK. */
+enum gunzip_result gunzip_member_to(const unsigned char *in, size_t len,
+				    uint64_t max, unsigned char *out, size_t cap,
+				    gunzip_progress_fn progress, void *ctx,
+				    size_t *content);
 
 #endif

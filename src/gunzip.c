@@ -87,6 +87,9 @@ struct gunzip {
 	uint32_t lit[LIT_TABLE], dist[DIST_TABLE];	/* a dynamic block's */
 	uint32_t fixed_lit[LIT_TABLE], fixed_dist[DIST_TABLE];
 	bool have_fixed;
+	gunzip_progress_fn progress;	/* or NULL */
+	void *ctx;
+	size_t told;			/* the last count progress was given */
 };
 
 static uint64_t load_le64(const unsigned char *p)
@@ -523,6 +526,12 @@ static bool inflate_stream(struct gunzip *z)
 		}
 		if (!ok)
 			return false;
+		if (z->progress &&
+		    (size_t)(z->out - z->out_start) - z->told >= GUNZIP_PROGRESS_STEP) {
+			z->told = (size_t)(z->out - z->out_start);
+			if (!z->progress(z->ctx, z->told))
+				return false;
+		}
 	} while (!last);
 	return true;
 }
@@ -641,57 +650,86 @@ static uint32_t crc32_fast(uint32_t crc, const unsigned char *p, size_t len)
 	return (uint32_t)crc32_z(crc, p, len);
 }
 
-enum gunzip_result gunzip_member(const unsigned char *in, size_t len,
-				 uint64_t max, struct strbuf *out)
+/* The offset of a member's deflate data (header_size) and in *size the
+ * content's length its trailer says (ISIZE, mod 2^32: a longer content
+ * runs into the end of the room made for it, and is declined); 0 for a
+ * member this declines at once: a bad header, no room for a trailer,
+ * content over max, or more than DEFLATE could make of the member's
+ * bytes (at most 258 bytes of 2 bits, 1032:1: a damaged trailer must
+ * not have it reserve gigabytes for a few bytes). */
+static size_t member_size(const unsigned char *in, size_t len, uint64_t max,
+			  size_t *size)
+{
+	size_t head = header_size(in, len);
+
+	if (!head || len - head < 8)
+		return 0;
+	*size = load_le32(in + len - 4);
+	if (*size > max || *size > SIZE_MAX - GUNZIP_SLACK ||
+	    *size / 1032 > len - head)
+		return 0;
+	return head;
+}
+
+enum gunzip_result gunzip_member_to(const unsigned char *in, size_t len,
+				    uint64_t max, unsigned char *out, size_t cap,
+				    gunzip_progress_fn progress, void *ctx,
+				    size_t *content)
 {
 	struct gunzip *z;
-	size_t head = header_size(in, len), size;
+	size_t size, head = member_size(in, len, max, &size);
 	enum gunzip_result r = GUNZIP_DECLINED;
 	long long end;
 
-	strbuf_release(out);
-	if (!head || len - head < 8)
+	if (!head || cap < size + GUNZIP_SLACK)
 		return GUNZIP_DECLINED;
-	/* ISIZE, the content's length mod 2^32: a longer content runs
-	 * into the end of the room made for it, and is declined */
-	size = load_le32(in + len - 4);
-	if (size > max || size > SIZE_MAX - 16)
-		return GUNZIP_DECLINED;
-	/* DEFLATE makes at most 258 bytes of 2 bits (1032:1): a damaged
-	 * trailer cannot make it reserve gigabytes for a few bytes */
-	if (size / 1032 > len - head)
-		return GUNZIP_DECLINED;
-	/* 8 bytes of slack for the word copies */
-	if (strbuf_grow(out, size + 8) < 0)
-		return GUNZIP_NOMEM;
 	z = malloc(sizeof(*z));
-	if (!z) {
-		strbuf_release(out);
+	if (!z)
 		return GUNZIP_NOMEM;
-	}
 	z->b.start = in + head;
 	z->b.p = in + head;
 	z->b.end = in + len;
 	z->b.buf = 0;
 	z->b.n = 0;
 	z->b.over = 0;
-	z->out_start = (unsigned char *)out->buf;
-	z->out = z->out_start;
-	z->out_end = z->out_start + size;
+	z->out_start = out;
+	z->out = out;
+	z->out_end = out + size;
 	z->have_fixed = false;
+	z->progress = progress;
+	z->ctx = ctx;
+	z->told = 0;
 	/* The trailer right after the last block, and the input's end
 	 * right after it: one member, nothing after it ("incorrect data
 	 * check", "incorrect length check"). */
 	if (inflate_stream(z) && z->out == z->out_end &&
 	    (end = byte_pos(&z->b)) >= 0 && (size_t)end == len - head - 8 &&
-	    crc32_fast(0, z->out_start, size) ==
-	    load_le32(in + len - 8)) {
-		out->len = size;
-		out->buf[size] = '\0';
+	    crc32_fast(0, out, size) == load_le32(in + len - 8)) {
+		*content = size;
 		r = GUNZIP_OK;
 	}
 	free(z);
-	if (r != GUNZIP_OK)
-		strbuf_release(out);
 	return r;
+}
+
+enum gunzip_result gunzip_member(const unsigned char *in, size_t len,
+				 uint64_t max, struct strbuf *out)
+{
+	enum gunzip_result r;
+	size_t size;
+
+	strbuf_release(out);
+	if (!member_size(in, len, max, &size))
+		return GUNZIP_DECLINED;
+	if (strbuf_grow(out, size + GUNZIP_SLACK) < 0)
+		return GUNZIP_NOMEM;
+	r = gunzip_member_to(in, len, max, (unsigned char *)out->buf, out->alloc,
+			     NULL, NULL, &size);
+	if (r != GUNZIP_OK) {
+		strbuf_release(out);
+		return r;
+	}
+	out->len = size;
+	out->buf[size] = '\0';
+	return GUNZIP_OK;
 }

@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "gunzip.h"
 
 #define IN_CHUNK (256 * 1024)	/* compressed bytes per read(2) */
 #define OUT_CHUNK (256 * 1024)	/* content per inflate() call, published */
@@ -105,14 +108,59 @@ static enum inflater_result inflate_all(struct inflater *z, struct packed *in)
 	}
 }
 
+static bool publish_progress(void *ctx, size_t done)
+{
+	bool stop;
+
+	publish(ctx, done, INFLATER_RUNNING, &stop);
+	return !stop;
+}
+
+/* The stream inflated by gunzip_member_to (gunzip.h), which is faster
+ * than zlib, the file mapped: true with *result set, or false when it
+ * declined before publishing anything (then zlib inflates it, from the
+ * start). Once something was published, a decline is INFLATER_DOUBT:
+ * what the reader took might not be zlib's. */
+static bool inflate_mapped(struct inflater *z, enum inflater_result *result)
+{
+	struct stat st;
+	enum gunzip_result r;
+	size_t len, content;
+	void *m;
+
+	if (fstat(z->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size <= z->offset || (uint64_t)st.st_size > SIZE_MAX)
+		return false;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+		 z->fd, 0);
+	if (m == MAP_FAILED)
+		return false;
+	len = (size_t)(st.st_size - z->offset);
+	r = gunzip_member_to((const unsigned char *)m + z->offset, len, z->max,
+			     z->buf, z->reserved, publish_progress, z, &content);
+	munmap(m, (size_t)st.st_size);
+	if (r == GUNZIP_OK) {
+		z->avail = content;	/* only this thread writes avail */
+		*result = INFLATER_OK;
+		return true;
+	}
+	*result = INFLATER_DOUBT;
+	return z->avail > 0;
+}
+
 static void *inflater_main(void *arg)
 {
 	struct inflater *z = arg;
 	z_stream zs;
-	struct packed in = { z->fd, z->offset, malloc(IN_CHUNK), &zs, false };
+	struct packed in = { z->fd, z->offset, NULL, &zs, false };
 	enum inflater_result result = INFLATER_DOUBT;
 	bool stop;
 
+	if (inflate_mapped(z, &result)) {
+		publish(z, z->avail, result, &stop);
+		return NULL;
+	}
+	in.buf = malloc(IN_CHUNK);
 	memset(&zs, 0, sizeof(zs));
 	if (in.buf && inflateInit2(&zs, 15 + 16) == Z_OK) {
 		zs.next_in = in.buf;
