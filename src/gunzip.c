@@ -253,30 +253,17 @@ static void symbol_values(uint32_t *lit, uint32_t *dist, uint32_t *cl)
 		cl[s] = ENTRY(0, TAG_LIT, s);
 }
 
-/* Decodes a symbol of the literal/length code (lt) or the distance
- * code (dt), consuming its bits; the caller has made room for them. */
-static inline uint32_t decode_lit(struct bits *b, const uint32_t *lt)
+/* Decodes a symbol with table t, whose first level is indexed by bits
+ * bits (LIT_BITS or DIST_BITS), consuming its bits; the caller has made
+ * room for them. */
+static inline uint32_t decode(struct bits *b, const uint32_t *t, unsigned bits)
 {
-	uint32_t e = lt[b->buf & ((1u << LIT_BITS) - 1)];
+	uint32_t e = t[b->buf & ((1u << bits) - 1)];
 
 	if (E_TAG(e) & TAG_SUB) {
-		b->buf >>= LIT_BITS;
-		b->n -= LIT_BITS;
-		e = lt[E_VAL(e) + (b->buf & ((1u << (MAXBITS - LIT_BITS)) - 1))];
-	}
-	b->buf >>= E_BITS(e);
-	b->n -= E_BITS(e);
-	return e;
-}
-
-static inline uint32_t decode_dist(struct bits *b, const uint32_t *dt)
-{
-	uint32_t e = dt[b->buf & ((1u << DIST_BITS) - 1)];
-
-	if (E_TAG(e) & TAG_SUB) {
-		b->buf >>= DIST_BITS;
-		b->n -= DIST_BITS;
-		e = dt[E_VAL(e) + (b->buf & ((1u << (MAXBITS - DIST_BITS)) - 1))];
+		b->buf >>= bits;
+		b->n -= bits;
+		e = t[E_VAL(e) + (b->buf & ((1u << (MAXBITS - bits)) - 1))];
 	}
 	b->buf >>= E_BITS(e);
 	b->n -= E_BITS(e);
@@ -306,17 +293,17 @@ static inline __attribute__((always_inline)) int symbols(struct bits *b, unsigne
 	 * bits (13) */
 	if (!refill(b))
 		return -1;
-	e = decode_lit(b, lt);
+	e = decode(b, lt, LIT_BITS);
 	if (E_TAG(e) == TAG_LIT) {
 		if (careful && out == end)
 			return -1;
 		*out++ = (unsigned char)E_VAL(e);
-		e = decode_lit(b, lt);
+		e = decode(b, lt, LIT_BITS);
 		if (E_TAG(e) == TAG_LIT) {
 			if (careful && out == end)
 				return -1;
 			*out++ = (unsigned char)E_VAL(e);
-			e = decode_lit(b, lt);
+			e = decode(b, lt, LIT_BITS);
 			if (E_TAG(e) == TAG_LIT) {
 				if (careful && out == end)
 					return -1;
@@ -334,7 +321,7 @@ static inline __attribute__((always_inline)) int symbols(struct bits *b, unsigne
 	if (!(tag & TAG_BASE))
 		return tag == TAG_EOB ? 0 : -1;
 	len = E_VAL(e) + take(b, tag & 0xf);
-	e = decode_dist(b, dt);
+	e = decode(b, dt, DIST_BITS);
 	tag = E_TAG(e);
 	if (!(tag & TAG_BASE))
 		return -1;
