@@ -405,14 +405,17 @@ static long refill(struct input *in, struct ls_error *err)
 int input_gunzip_all(struct input *in, struct strbuf *sb, struct ls_error *err)
 {
 	struct strbuf all = STRBUF_INIT;
+	unsigned char magic[2];
 	enum gunzip_result r;
 	struct stat st;
 	void *m;
 
-	/* a path opened by input_open: the gzip stream starts at 0 */
+	/* a path opened by input_open: the gzip stream starts at 0; the
+	 * magic first, not to map a big plain file for nothing */
 	if (in->reader || input_progress || !strcmp(in->name, "-") ||
 	    fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < 18 || (uint64_t)st.st_size > SIZE_MAX)
+	    st.st_size < 18 || (uint64_t)st.st_size > SIZE_MAX ||
+	    pread(in->fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b)
 		return 1;
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 		 in->fd, 0);

@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "inflater.h"
 #include "gunzip.h"
+#include "inflater.h"
 #include "input.h"
 #include "legacy.h"
 #include "proto_read.h"
