@@ -385,7 +385,7 @@ static bool stored_block(struct gunzip *z)
 	const unsigned char *q;
 	unsigned len;
 
-	take(b, b->n & 7);	/* to a byte boundary */
+	/* its LEN at the byte boundary: byte_pos skips the partial byte */
 	if ((at = byte_pos(b)) < 0)
 		return false;
 	q = b->start + at;
