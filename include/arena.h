@@ -39,6 +39,12 @@ void *arena_alloc(struct arena *a, size_t size);
 /* Like arena_alloc, zero-filled; n * size is checked for overflow. */
 void *arena_calloc(struct arena *a, size_t n, size_t size);
 
+/* Gives back the end of p, the last thing a handed out (size bytes),
+ * keeping its first keep bytes: for room asked for by an upper bound.
+ * Does nothing when p is not the last thing handed out of a's current
+ * block (a request too large for it got a block of its own). */
+void arena_shrink(struct arena *a, void *p, size_t size, size_t keep);
+
 /* A NUL-terminated copy of s[0..len), or NULL when out of memory. */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 

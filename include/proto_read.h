@@ -40,6 +40,12 @@ int proto_load(struct profile *p, const unsigned char *data, size_t len,
 	       unsigned threads, struct proto_scan *scan,
 	       struct ls_error *err);
 
+/* Whether a sample of the common shape is decoded straight into the
+ * model (true, the default) or through the general path, as one of
+ * another shape is. The result is the same; tests set it false to hold
+ * the one to the other. */
+extern bool proto_direct_samples;
+
 /* Reading ahead: samples decoded while the rest of the input still
  * arrives (reader.c inflates on another thread meanwhile). The result is
  * proto_load's, whatever was fed. */

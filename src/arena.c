@@ -204,6 +204,23 @@ void *arena_calloc(struct arena *a, size_t n, size_t size)
 	return p;
 }
 
+void arena_shrink(struct arena *a, void *p, size_t size, size_t keep)
+{
+	const size_t align = alignof(max_align_t);
+	struct arena_block *b = a->head;
+	size_t off;
+
+	if (!b || keep >= size || (uintptr_t)p < (uintptr_t)b->data)
+		return;
+	off = (size_t)((uintptr_t)p - (uintptr_t)b->data);
+	size = (size ? size + align - 1 : align) & ~(align - 1);
+	if (off > b->pos || b->pos - off != size)
+		return;
+	keep = (keep + align - 1) & ~(align - 1);
+	b->pos = off + keep;
+	a->used -= size - keep;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
 	char *p;

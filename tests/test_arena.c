@@ -51,6 +51,41 @@ static void test_arena__large_block_keeps_current(void **state)
 	arena_release(&a);
 }
 
+/* The end of the last allocation comes back for the next one; anything
+ * else is left as it is. */
+static void test_arena__shrink_last(void **state)
+{
+	struct arena a = ARENA_INIT;
+	const size_t al = _Alignof(max_align_t);
+	unsigned char *p, *q, *big, *r;
+	size_t used;
+
+	(void)state;
+	p = arena_alloc(&a, 100);
+	assert_non_null(p);
+	assert_int_equal(a.used, (100 + al - 1) / al * al);
+	arena_shrink(&a, p, 100, 20);
+	assert_int_equal(a.used, (20 + al - 1) / al * al);	/* 20 kept */
+	q = arena_alloc(&a, 8);
+	assert_ptr_equal(q, p + (20 + al - 1) / al * al);
+	/* not the last one: nothing */
+	used = a.used;
+	arena_shrink(&a, p, 32, 0);
+	assert_int_equal(a.used, used);
+	/* all of it */
+	arena_shrink(&a, q, 8, 0);
+	assert_ptr_equal(arena_alloc(&a, 1), q);
+	/* a block of its own, behind the current one: left alone */
+	big = arena_alloc(&a, 1 << 20);
+	assert_non_null(big);
+	used = a.used;
+	arena_shrink(&a, big, 1 << 20, 0);
+	assert_int_equal(a.used, used);
+	r = arena_alloc(&a, 16);
+	assert_true(r < big || r >= big + (1 << 20));
+	arena_release(&a);
+}
+
 static void test_arena__calloc_overflow_and_zero(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -207,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena__aligned_and_disjoint),
 		cmocka_unit_test(test_arena__large_block_keeps_current),
+		cmocka_unit_test(test_arena__shrink_last),
 		cmocka_unit_test(test_arena__calloc_overflow_and_zero),
 		cmocka_unit_test(test_arena__reset_reuses_block),
 		cmocka_unit_test(test_arena__adopt_moves_blocks),

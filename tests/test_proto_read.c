@@ -1036,6 +1036,190 @@ static void test_proto_read__fast_sample_like_protobuf_c(void **state)
 	free(w.buf);
 }
 
+/* A Sample for make_profile()'s profile, made to be decoded straight
+ * into the model (sample_direct) mostly, and sometimes not: location ids
+ * packed and not, mostly defined; two values in any split between packed
+ * and not, sometimes one or three; labels of any of their fields, the
+ * string indexes mostly in range; now and then mutated. */
+static bool odd(uint64_t *x, unsigned rarity)
+{
+	return rarity && below(x, rarity) == 0;
+}
+
+/* ... each odd thing one time in rarity (0: never). */
+static void gen_direct_sample(uint64_t *x, struct wire *w, unsigned rarity)
+{
+	struct wire body = { NULL, 0, 0 }, part = { NULL, 0, 0 };
+	unsigned nvalues = !odd(x, rarity) ? 2 : 1 + 2 * below(x, 2);
+	unsigned nfields = below(x, 6), i, j, n;
+
+	w->len = 0;
+	for (i = 0; i < nfields; i++) {
+		unsigned kind = below(x, 4);
+
+		part.len = 0;
+		if (kind == 0) {	/* location ids, packed or one */
+			n = below(x, 3) ? 1 + below(x, 8) : 1;
+			for (j = 0; j < n; j++)
+				put_varint(&part, !odd(x, rarity) ? 1 + below(x, NFUNCS)
+					   : below(x, 2) ? 0 : NFUNCS + 1 + below(x, 300));
+			if (n == 1 && below(x, 2)) {
+				put(&body, "\x08", 1);
+				put(&body, part.buf, part.len);
+			} else {
+				put_bytes(&body, 1, part.buf, part.len);
+			}
+		} else if (kind == 1 && nvalues > 0) {	/* values */
+			n = 1 + below(x, nvalues);
+			for (j = 0; j < n; j++)
+				put_varint(&part, gen_value(x));
+			nvalues -= n;
+			if (n == 1 && below(x, 2)) {
+				put(&body, "\x10", 1);
+				put(&body, part.buf, part.len);
+			} else {
+				put_bytes(&body, 2, part.buf, part.len);
+			}
+		} else if (kind >= 2) {	/* a label */
+			n = below(x, 5);
+			for (j = 0; j < n; j++) {
+				/* the string table's 1 + NFUNCS + 4 */
+				uint64_t v = !odd(x, rarity) ? below(x, 1 + NFUNCS + 4)
+					     : below(x, 2) ? 1 + NFUNCS + 4 + below(x, 2) * below(x, 9)
+					     : (uint64_t)-1;
+
+				put_scalar(&part, 1 + below(x, 4), below(x, 3) ? v : below(x, 2));
+			}
+			put_bytes(&body, 3, part.buf, part.len);
+		}
+	}
+	if (nvalues > 0) {
+		part.len = 0;
+		for (j = 0; j < nvalues; j++)
+			put_varint(&part, gen_value(x));
+		put_bytes(&body, 2, part.buf, part.len);
+	}
+	if (odd(x, rarity))
+		mutate(x, &body);
+	put_bytes(w, 2, body.buf, body.len);
+	free(body.buf);
+	free(part.buf);
+}
+
+/* a and b hold the same samples, label strings too (assert_same_model
+ * compares the rest). */
+static void assert_same_labels(const struct profile *a, const struct profile *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->nsamples; i++)
+		for (j = 0; j < a->samples[i].nlabels; j++) {
+			const struct label *x = &a->samples[i].labels[j];
+			const struct label *y = &b->samples[i].labels[j];
+
+			assert_true((x->str == NULL) == (y->str == NULL));
+			if (x->str)
+				assert_string_equal(x->str, y->str);
+		}
+}
+
+/* w loaded with samples of the common shape decoded straight into the
+ * model and through the general path, on one thread and on three: the
+ * same result, error or refusal. proto_load's return. */
+static int load_both_ways(const struct wire *w)
+{
+	int r1 = 0;
+	unsigned t;
+
+	for (t = 1; t <= 3; t += 2) {
+		struct profile direct, general;
+		struct proto_scan s1, s2;
+		struct ls_error e1, e2;
+		int r2;
+
+		proto_direct_samples = true;
+		r1 = load(&direct, w, t, &s1, &e1);
+		proto_direct_samples = false;
+		r2 = load(&general, w, t, &s2, &e2);
+		proto_direct_samples = true;
+		assert_int_equal(r1, r2);
+		if (r1 < 0)
+			assert_string_equal(e1.msg, e2.msg);
+		if (r1 > 0) {
+			assert_int_equal(s1.valid, s2.valid);
+			assert_int_equal(s1.bad_offset, s2.bad_offset);
+		}
+		if (r1 == 0) {
+			assert_same_model(&direct, &general);
+			assert_same_labels(&direct, &general);
+		}
+		profile_release(&direct);
+		profile_release(&general);
+	}
+	return r1;
+}
+
+/* Sample 500 of 1000 replaced by one at the edges of what is decoded
+ * straight into the model, then profiles of generated samples
+ * (gen_direct_sample): the same either way. */
+static void test_proto_read__direct_like_general(void **state)
+{
+	/* the string table has 45 entries, locations are 1-40 */
+	static const struct {
+		const char *bytes;
+		size_t len;
+		int ret;
+	} edges[] = {
+		{ "\x0a\x01\x28\x12\x02\x01\x02\x1a\x06\x08\x2c\x10\x2c\x18\x01", 15, 0 },
+		{ "\x0a\x01\x01\x12\x02\x01\x02\x1a\x02\x08\x2d", 11, -1 },
+		{ "\x0a\x01\x01\x12\x02\x01\x02\x1a\x04\x08\x01\x10\x2d", 13, -1 },
+		{ "\x0a\x01\x01\x12\x02\x01\x02\x1a\x06\x08\x01\x18\x05\x20\x2d", 15, -1 },
+		{ "\x0a\x01\x01\x12\x02\x01\x02\x1a\x06\x08\x01\x18\x05\x20\x2c", 15, 0 },
+		{ "\x0a\x01\x01\x12\x02\x01\x02\x1a\x04\x08\x2d\x10\x00", 13, -1 },
+		{ "\x0a\x01\x29\x12\x02\x01\x02", 7, -1 },
+		{ "\x0a\x01\x00\x12\x02\x01\x02", 7, -1 },
+		{ "\x08\x28\x10\x01\x10\x02", 6, 0 },
+		{ "\x0a\x01\x01\x12\x01\x01", 6, -1 },
+		{ "\x0a\x01\x01\x12\x02\x01\x02\x10\x03", 9, -1 },
+		{ "\x12\x02\x01\x02", 4, 0 },
+	};
+	uint64_t x = 0x2545f4914f6cdd1du;
+	size_t round, i, ok = 0, failed = 0, refused = 0;
+	struct wire w;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		make_profile(&fs, 1000);
+		fs.f[2 + 500].len = 0;
+		put_bytes(&fs.f[2 + 500], 2, edges[i].bytes, edges[i].len);
+		w = join(&fs, NULL);
+		assert_int_equal(load_both_ways(&w), edges[i].ret);
+		free(w.buf);
+		fields_release(&fs);
+	}
+	for (round = 0; round < 400; round++) {
+		/* every sample, odd things rare or never; or a few among
+		 * those Go's writer made, odd things often */
+		static const unsigned rarity[] = { 0, 2000, 200, 3 };
+
+		make_profile(&fs, 1000);
+		for (i = 0; i < 1000; i++)
+			if (round % 4 < 3 || below(&x, 100) == 0)
+				gen_direct_sample(&x, &fs.f[2 + i], rarity[round % 4]);
+		w = join(&fs, NULL);
+		r = load_both_ways(&w);
+		ok += r == 0;
+		failed += r < 0;
+		refused += r > 0;
+		free(w.buf);
+		fields_release(&fs);
+	}
+	print_message("%zu profiles loaded, %zu with an error, %zu refused\n",
+		      ok, failed, refused);
+	assert_true(ok > 80 && failed > 40 && refused > 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1047,6 +1231,7 @@ int main(void)
 		cmocka_unit_test(test_proto_read__ahead_wide_location_ids),
 		cmocka_unit_test(test_proto_read__ahead_same_errors),
 		cmocka_unit_test(test_proto_read__fast_sample_like_protobuf_c),
+		cmocka_unit_test(test_proto_read__direct_like_general),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
