@@ -104,6 +104,14 @@ struct graph {
 int graph_build(struct graph *g, const struct profile_view *v,
 		const struct graph_options *o, struct ls_error *err);
 
+/* Only the nodes of view v and each location's nodes, as graph_build()
+ * makes them, without reading a sample: every flat and cum is 0, there
+ * are no rows, total and the inline marks are unset. For a caller that
+ * walks the samples itself (sites.c) and sums flat and cum as
+ * graph_build() would; options that cut nodes do not apply. */
+int graph_build_nodes(struct graph *g, const struct profile_view *v,
+		const struct graph_options *o, struct ls_error *err);
+
 void graph_release(struct graph *g);
 
 /* "(inline)", "(partial-inline)" or "" for a row, as pprof marks it. */

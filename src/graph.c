@@ -780,6 +780,38 @@ static void sort_rows(struct graph *g)
 	sort_graph = NULL;
 }
 
+/* Starts g and w for view v: the options, the sample type, the nodes.
+ * -1 with err set (and g to release) when that fails. */
+static int begin(struct graph *g, struct walk *w, const struct profile_view *v,
+		 const struct graph_options *o, struct ls_error *err)
+{
+	const struct profile *p = v->profile;
+
+	memset(g, 0, sizeof(*g));
+	memset(w, 0, sizeof(*w));
+	arena_init(&g->arena);
+	intern_init(&g->strings, &g->arena);
+	g->view = v;
+	g->opts = *o;
+	if (o->sample_index < 0 || (size_t)o->sample_index >= p->nsample_types)
+		return ls_error_set(err, "sample index %d is out of range",
+				    o->sample_index);
+	g->sample_type = p->sample_types[o->sample_index];
+	return make_nodes(g, w, err);
+}
+
+int graph_build_nodes(struct graph *g, const struct profile_view *v,
+		      const struct graph_options *o, struct ls_error *err)
+{
+	struct walk w;
+	int rc = begin(g, &w, v, o, err);
+
+	walk_release(&w);
+	if (rc < 0)
+		graph_release(g);
+	return rc;
+}
+
 int graph_build(struct graph *g, const struct profile_view *v,
 		const struct graph_options *o, struct ls_error *err)
 {
@@ -791,23 +823,11 @@ int graph_build(struct graph *g, const struct profile_view *v,
 	bool need_link = false;
 	size_t i;
 
-	memset(g, 0, sizeof(*g));
-	memset(&w, 0, sizeof(w));
-	arena_init(&g->arena);
-	intern_init(&g->strings, &g->arena);
-	g->view = v;
-	g->opts = *o;
-	if (o->sample_index < 0 || (size_t)o->sample_index >= p->nsample_types)
-		return ls_error_set(err, "sample index %d is out of range",
-				    o->sample_index);
-	g->sample_type = p->sample_types[o->sample_index];
-
+	if (begin(g, &w, v, o, err) < 0)
+		goto fail;
 	/* report.computeTotal: over every sample, before any filter */
 	for (i = 0; i < p->nsamples; i++)
 		g->total += abs64(p->samples[i].values[o->sample_index]);
-
-	if (make_nodes(g, &w, err) < 0)
-		goto fail;
 	g->rows = arena_alloc(&g->arena, (g->nnodes + 1) * sizeof(*g->rows));
 	if (!g->rows || sum_all(g, &w, keep_all, !keep_all) < 0)
 		goto oom;

@@ -541,20 +541,29 @@ void sites_graph_release(struct sites_graph *sg)
 	memset(sg, 0, sizeof(*sg));
 }
 
-/* The distinct stacks of the view, in node ids: the samples are read
- * here, on the preparing thread, so that adding only walks the stacks
- * (a profile has far fewer distinct stacks than samples, or as many). */
+/* The distinct stacks of the view, in node ids, and every node's flat
+ * and cum, in one walk over the samples (graph_build_nodes() made the
+ * nodes only): the samples are read here, on the preparing thread, so
+ * that adding only walks the stacks (a profile has far fewer distinct
+ * stacks than samples, or as many). Flat and cum are graph_build()'s:
+ * cum counts a sample once for each node on its stack, flat goes to its
+ * leaf-most node; graph_build()'s own walk over the samples cost as
+ * much as this one. */
 static int collect_stacks(struct sites_graph *sg)
 {
 	const struct profile_view *v = &sg->view;
-	const struct graph *g = &sg->graph;
+	struct graph *g = &sg->graph;
 	int si = g->opts.sample_index;
-	uint32_t *slots = NULL;
+	uint32_t *slots = NULL, *stamp, cur = 0;
+	int64_t *flat, *cum;
 	size_t cap = 0, anodes = 0, nnodes = 0, astacks = 0, n, j, k;
 
+	stamp = zalloc(g->nnodes + 1, sizeof(*stamp));
+	flat = zalloc(g->nnodes + 1, sizeof(*flat));
+	cum = zalloc(g->nnodes + 1, sizeof(*cum));
 	sg->off = malloc(sizeof(*sg->off));
-	if (!sg->off)
-		return -1;
+	if (!stamp || !flat || !cum || !sg->off)
+		goto oom;
 	sg->off[0] = 0;
 	for (n = 0; n < v->nsamples; n++) {
 		const struct view_sample *vs = &v->samples[n];
@@ -579,12 +588,22 @@ static int collect_stacks(struct sites_graph *sg)
 			anodes = a;
 		}
 		len = 0;
+		cur++;
 		for (j = 0; j < vs->nlocations; j++) {
 			size_t li = vs->locations[j];
 
-			for (k = 0; k < g->loc_nnodes[li]; k++)
-				sg->nodes[nnodes + len++] = g->loc_nodes[li][k];
+			for (k = 0; k < g->loc_nnodes[li]; k++) {
+				uint32_t id = g->loc_nodes[li][k];
+
+				sg->nodes[nnodes + len++] = id;
+				if (stamp[id] != cur) {
+					stamp[id] = cur;
+					cum[id] += w;
+				}
+			}
 		}
+		if (len)
+			flat[sg->nodes[nnodes]] += w;
 		h = ids_hash(sg->nodes + nnodes, len);
 		if ((sg->nstacks + 1) * 2 > cap) {
 			size_t c = cap ? cap * 2 : 1024;
@@ -642,9 +661,19 @@ static int collect_stacks(struct sites_graph *sg)
 		nnodes += len;
 		sg->off[++sg->nstacks] = nnodes;
 	}
+	for (n = 0; n < g->nnodes; n++) {
+		g->nodes[n].flat = flat[n];
+		g->nodes[n].cum = cum[n];
+	}
+	free(stamp);
+	free(flat);
+	free(cum);
 	free(slots);
 	return 0;
 oom:
+	free(stamp);
+	free(flat);
+	free(cum);
 	free(slots);
 	return -1;
 }
@@ -657,7 +686,7 @@ int sites_graph_prepare(struct sites_graph *sg, const struct profile *p,
 	if (filter_apply(&sg->view, p, fo, err) < 0)
 		return -1;
 	sg->have_view = true;
-	if (graph_build(&sg->graph, &sg->view, go, err) < 0)
+	if (graph_build_nodes(&sg->graph, &sg->view, go, err) < 0)
 		return -1;
 	sg->have_graph = true;
 	if (collect_stacks(sg) < 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "filter.h"
 #include "graph.h"
 #include "profile_builder.h"
 #include "sites.h"
@@ -146,6 +147,71 @@ static void test_sites__nodes_and_stacks(void **state)
 	profile_release(&p[1]);
 }
 
+/* Sites sum flat and cum over the samples themselves (collect_stacks):
+ * the same as graph_build's nodes at every granularity, with inlined
+ * frames, recursion, zero and negative values. */
+static void test_sites__flat_cum_as_graph(void **state)
+{
+	static const enum graph_granularity grans[] = {
+		GRAPH_FUNCTIONS, GRAPH_FILEFUNCTIONS, GRAPH_FILES, GRAPH_LINES,
+		GRAPH_ADDRESSES,
+	};
+	struct profile p;
+	int fm, fa, fb, fc, lm, lab, la, lc, lc2;
+	size_t gi, n, k, nodes;
+
+	(void)state;
+	tb_init(&p, 1, "space", "bytes");
+	fm = tb_func(&p, "main.main", "m.go");
+	fa = tb_func(&p, "main.a", "a.go");
+	fb = tb_func(&p, "main.b", "b.go");
+	fc = tb_func(&p, "main.c", "a.go");
+	lm = tb_loc(&p, -1, 0x10, 1, fm, 1);
+	lab = tb_loc(&p, -1, 0x20, 2, fb, 7, fa, 2);	/* b inlined in a */
+	la = tb_loc(&p, -1, 0x30, 1, fa, 3);
+	lc = tb_loc(&p, -1, 0x40, 1, fc, 4);
+	lc2 = tb_loc(&p, -1, 0x48, 1, fc, 5);
+	tb_sample(&p, (int64_t[]){ 10 }, 3, lab, la, lm);
+	tb_sample(&p, (int64_t[]){ 5 }, 4, la, lab, la, lm);	/* recursion */
+	tb_sample(&p, (int64_t[]){ 0 }, 2, lc, lm);
+	tb_sample(&p, (int64_t[]){ -3 }, 3, lc2, lc, lm);
+	tb_sample(&p, (int64_t[]){ 7 }, 4, lc, lc2, lc, lm);
+	tb_sample(&p, (int64_t[]){ 2 }, 0);
+	for (gi = 0; gi < sizeof(grans) / sizeof(grans[0]); gi++) {
+		struct graph_options go;
+		struct profile_view v;
+		struct graph g;
+		struct site_table t;
+
+		graph_options_init(&go);
+		go.node_fraction = go.edge_fraction = 0;
+		go.granularity = grans[gi];
+		assert_int_equal(sites_init(&t, 1), 0);
+		assert_int_equal(sites_add_profile(&t, 0, &p, NULL, &go, &err), 0);
+		assert_int_equal(filter_apply(&v, &p, NULL, &err), 0);
+		assert_int_equal(graph_build(&g, &v, &go, &err), 0);
+		for (n = 0, nodes = 0; n < g.nnodes; n++) {
+			const struct graph_node *node = &g.nodes[n];
+
+			if (!node->flat && !node->cum)
+				continue;
+			nodes++;
+			for (k = 0; k < t.n; k++)
+				if (!strcmp(t.list[k]->name, node->printable))
+					break;
+			assert_true(k < t.n);
+			assert_int_equal(t.list[k]->flat[0], node->flat);
+			assert_int_equal(t.list[k]->cum[0], node->cum);
+		}
+		assert_int_equal(t.n, nodes);
+		assert_true(nodes >= 3);
+		graph_release(&g);
+		profile_view_release(&v);
+		sites_release(&t);
+	}
+	profile_release(&p);
+}
+
 /* Several profiles prepared at once, on several threads, make the same
  * table as adding them one by one: same sites, stacks, order, values. */
 static void test_sites__profiles_as_one_by_one(void **state)
@@ -272,6 +338,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sites__goroutine_forms_match),
 		cmocka_unit_test(test_sites__nodes_and_stacks),
+		cmocka_unit_test(test_sites__flat_cum_as_graph),
 		cmocka_unit_test(test_sites__profiles_as_one_by_one),
 		cmocka_unit_test(test_sites__node_keys),
 		cmocka_unit_test(test_sites__is_user),
