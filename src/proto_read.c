@@ -88,8 +88,9 @@ static const struct field_rule rules[M_NONE][MAX_FIELD] = {
 
 /* Reads the varint at *pos into *v, the low 64 bits as protobuf-c's
  * parse_uint64 has them, when it is of 1 to 10 bytes and ends before
- * end; *pos moves past it. With short cuts for one and two bytes, the
- * common sizes of location ids: this runs for every one. */
+ * end; *pos moves past it. With short cuts for one, two and three
+ * bytes, the common sizes of location ids (three from 16384 on): this
+ * runs for every one. */
 static inline bool varint_get(const unsigned char *d, size_t end,
 			      size_t *pos, uint64_t *v)
 {
@@ -106,6 +107,12 @@ static inline bool varint_get(const unsigned char *d, size_t end,
 	if (end - p >= 2 && d[p + 1] < 0x80) {
 		*v = (d[p] & 0x7f) | (uint64_t)d[p + 1] << 7;
 		*pos = p + 2;
+		return true;
+	}
+	if (end - p >= 3 && d[p + 2] < 0x80) {
+		*v = (d[p] & 0x7f) | (uint64_t)(d[p + 1] & 0x7f) << 7 |
+		     (uint64_t)d[p + 2] << 14;
+		*pos = p + 3;
 		return true;
 	}
 	for (i = 0; i < 10 && p + i < end; i++) {
