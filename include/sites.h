@@ -69,8 +69,7 @@ struct site_stack {
 	uint32_t *ids;		/* site indices, leaf first */
 	size_t n;
 	uint64_t hash;		/* of ids */
-	int64_t *values;	/* per snapshot */
-	struct site_stack *next;
+	int64_t values[];	/* per snapshot */
 };
 
 struct site_table {
@@ -110,9 +109,13 @@ struct sites_graph {
 	uint32_t *nodes;	/* stack k: nodes[off[k] .. off[k + 1]), leaf first */
 	size_t *off;
 	int64_t *values;	/* per stack: sum of its samples' values */
-	uint64_t *hashes;	/* per stack: of its nodes */
+	uint64_t *hashes;	/* per stack: of its ids */
 	size_t nstacks;
 	int64_t total;		/* sum of all sample values */
+	bool lazy;		/* a node on a stack has neither flat nor cum
+				 * (they cancel out): it gets its site as
+				 * the stacks are added, one graph at a time */
+	uint32_t *node2site;	/* while adding: each node's site, or NONE */
 };
 
 /* Builds the view of p through fo, its graph with go and its stacks.

@@ -135,10 +135,11 @@ static struct site *site_for(struct site_table *t, const char *key, size_t len,
 	return s;
 }
 
-static int grow_stack_slots(struct site_table *t)
+/* Makes the stack table cap slots (a power of two, room for them). */
+static int resize_stack_slots(struct site_table *t, size_t cap)
 {
-	size_t cap = t->stack_cap ? t->stack_cap * 2 : 1024, i;
 	struct site_stack **slots = zalloc(cap, sizeof(*slots));
+	size_t i;
 
 	if (!slots)
 		return -1;
@@ -153,6 +154,27 @@ static int grow_stack_slots(struct site_table *t)
 	t->stack_slots = slots;
 	t->stack_cap = cap;
 	return 0;
+}
+
+static int grow_stack_slots(struct site_table *t)
+{
+	return resize_stack_slots(t, t->stack_cap ? t->stack_cap * 2 : 1024);
+}
+
+/* Room in the stack table for n stacks at least, made at once: a graph
+ * holds as many stacks as the table will, or more, or its new stacks
+ * are few. Doubling there, the table rehashed every stack it held each
+ * time, reading each from where it lies (2.5 ms of the bench's diff). */
+static int reserve_stack_slots(struct site_table *t, size_t n)
+{
+	size_t cap = t->stack_cap ? t->stack_cap : 1024;
+
+	while (cap / 2 <= n) {
+		if (cap > SIZE_MAX / 4 / sizeof(*t->stack_slots))
+			return 0;	/* grown as it fills, if ever */
+		cap *= 2;
+	}
+	return cap == t->stack_cap ? 0 : resize_stack_slots(t, cap);
 }
 
 /* The stack of ids (of hash h), made when new, and then pointing at
@@ -182,11 +204,8 @@ static struct site_stack *stack_for(struct site_table *t, uint32_t *ids,
 		t->stacks = ns;
 		t->astacks = a;
 	}
-	s = arena_calloc(&t->arena, 1, sizeof(*s));
+	s = arena_calloc(&t->arena, 1, sizeof(*s) + t->nsnap * sizeof(*s->values));
 	if (!s)
-		return NULL;
-	s->values = arena_calloc(&t->arena, t->nsnap, sizeof(*s->values));
-	if (!s->values)
 		return NULL;
 	s->ids = ids;
 	*created = true;
@@ -249,95 +268,140 @@ static struct site *node_site(struct site_table *t, const struct graph *g,
 	return s;
 }
 
-/* How many stacks sites_add_graph() turns into site ids ahead of the
- * one it looks up in the table, whose slot for them it prefetches: the
- * table of the bench's diff is 8 MB, a slot a cache miss. Adding its
- * two graphs took 21.4-22.1 ms, 18.9-19.4 ms so (five runs each); a
- * second prefetch, of the stack in the slot, made it slower again. */
-#define AHEAD 8
-
-int sites_add_graph(struct site_table *t, size_t i, struct sites_graph *sg,
-		    struct ls_error *err)
+/* Snapshot i's sites of sg's nodes with a flat or cum value, in node
+ * order, made when new, and their values; sg->node2site says which site
+ * each node has (NONE for the others). -1 when out of memory. */
+static int add_nodes(struct site_table *t, size_t i, struct sites_graph *sg,
+		     struct strbuf *key)
 {
 	const struct graph *g = &sg->graph;
-	struct strbuf key = STRBUF_INIT;
-	uint32_t *node2site = malloc((g->nnodes + 1) * sizeof(*node2site));
-	uint32_t *base = sg->nodes, **adopted;
-	uint64_t hashes[AHEAD];
-	bool adopt = false;
-	size_t n, k;
+	size_t n;
 
-	if (!node2site)
-		goto oom;
-	/* room to keep base, before a stack can point into it */
-	adopted = realloc(t->adopted, (t->nadopted + 1) * sizeof(*adopted));
-	if (!adopted)
-		goto oom;
-	t->adopted = adopted;
-	memset(node2site, 0xff, (g->nnodes + 1) * sizeof(*node2site));
+	free(sg->node2site);
+	sg->node2site = malloc((g->nnodes + 1) * sizeof(*sg->node2site));
+	if (!sg->node2site)
+		return -1;
+	memset(sg->node2site, 0xff, (g->nnodes + 1) * sizeof(*sg->node2site));
 	for (n = 0; n < g->nnodes; n++) {
 		const struct graph_node *node = &g->nodes[n];
 		struct site *s;
 
 		if (!node->flat && !node->cum)
 			continue;
-		s = node_site(t, g, node2site, (uint32_t)n, &key);
+		s = node_site(t, g, sg->node2site, (uint32_t)n, key);
 		if (!s)
-			goto oom;
+			return -1;
 		s->flat[i] += node->flat;
 		s->cum[i] += node->cum;
 		s->present[i] = true;
 	}
 	t->totals[i] += sg->total;
-	/* Each stack's node ids become its site ids where they are: a new
-	 * stack keeps them there, and the table keeps base, instead of a
-	 * copy of every new stack (~9 MB for the bench's `diff`). */
-	for (n = 0; n < sg->nstacks + AHEAD; n++) {
-		if (n >= AHEAD) {
-			size_t m = n - AHEAD;
-			struct site_stack *st;
-
-			st = stack_for(t, base + sg->off[m],
-				       sg->off[m + 1] - sg->off[m],
-				       hashes[m % AHEAD], &adopt);
-			if (adopt && sg->nodes) {
-				t->adopted[t->nadopted++] = sg->nodes;
-				sg->nodes = NULL;
-			}
-			if (!st)
-				goto oom;
-			st->values[i] += sg->values[m];
-		}
-		if (n < sg->nstacks) {
-			uint32_t *ids = base + sg->off[n];
-			size_t len = sg->off[n + 1] - sg->off[n];
-
-			for (k = 0; k < len; k++) {
-				uint32_t sid = node2site[ids[k]];
-
-				if (sid == NONE) {
-					struct site *s = node_site(t, g, node2site,
-								   ids[k], &key);
-
-					if (!s)
-						goto oom;
-					sid = (uint32_t)s->index;
-				}
-				ids[k] = sid;
-			}
-			hashes[n % AHEAD] = ids_hash(ids, len);
-			if (t->stack_cap)
-				__builtin_prefetch(&t->stack_slots[hashes[n % AHEAD] &
-								   (t->stack_cap - 1)]);
-		}
-	}
-	free(node2site);
-	strbuf_release(&key);
 	return 0;
-oom:
-	free(node2site);
+}
+
+/* Stacks [from, to) of sg: their node ids become site ids where they
+ * are, their hashes sg->hashes. Every node on them has its site (see
+ * sites_graph.lazy): touches no table, so graphs can be translated on
+ * several threads at once. */
+static void translate_stacks(struct sites_graph *sg, size_t from, size_t to)
+{
+	const uint32_t *node2site = sg->node2site;
+	size_t n, k;
+
+	for (n = from; n < to; n++) {
+		uint32_t *ids = sg->nodes + sg->off[n];
+		size_t len = sg->off[n + 1] - sg->off[n];
+
+		for (k = 0; k < len; k++)
+			ids[k] = node2site[ids[k]];
+		sg->hashes[n] = ids_hash(ids, len);
+	}
+}
+
+/* translate_stacks() for a graph with nodes that have no site yet: each
+ * gets one where its stack first names it, as the table's order has it.
+ * -1 when out of memory. */
+static int translate_lazy(struct site_table *t, struct sites_graph *sg,
+			  struct strbuf *key)
+{
+	size_t n, k;
+
+	for (n = 0; n < sg->nstacks; n++) {
+		uint32_t *ids = sg->nodes + sg->off[n];
+		size_t len = sg->off[n + 1] - sg->off[n];
+
+		for (k = 0; k < len; k++) {
+			uint32_t sid = sg->node2site[ids[k]];
+
+			if (sid == NONE) {
+				struct site *s = node_site(t, &sg->graph, sg->node2site,
+							   ids[k], key);
+
+				if (!s)
+					return -1;
+				sid = (uint32_t)s->index;
+			}
+			ids[k] = sid;
+		}
+		sg->hashes[n] = ids_hash(ids, len);
+	}
+	return 0;
+}
+
+/* How far ahead add_stacks() prefetches the table's slot of a stack:
+ * the table of the bench's diff is 8 MB, a slot a cache miss. Adding
+ * its two graphs took 21.4-22.1 ms, 18.9-19.4 ms so (five runs each); a
+ * second prefetch, of the stack in the slot, made it slower again. */
+#define AHEAD 8
+
+/* Adds sg's translated stacks to the table as snapshot i's. A new stack
+ * keeps its ids where they are, and the table keeps sg->nodes, instead
+ * of a copy of every new stack (~9 MB for the bench's `diff`). -1 when
+ * out of memory. */
+static int add_stacks(struct site_table *t, size_t i, struct sites_graph *sg)
+{
+	uint32_t *base = sg->nodes, **adopted;
+	bool adopt = false;
+	size_t n;
+
+	/* room to keep base, before a stack can point into it */
+	adopted = realloc(t->adopted, (t->nadopted + 1) * sizeof(*adopted));
+	if (!adopted)
+		return -1;
+	t->adopted = adopted;
+	if (reserve_stack_slots(t, sg->nstacks) < 0)
+		return -1;
+	for (n = 0; n < sg->nstacks; n++) {
+		struct site_stack *st;
+
+		if (n + AHEAD < sg->nstacks && t->stack_cap)
+			__builtin_prefetch(&t->stack_slots[sg->hashes[n + AHEAD] &
+							   (t->stack_cap - 1)]);
+		st = stack_for(t, base + sg->off[n], sg->off[n + 1] - sg->off[n],
+			       sg->hashes[n], &adopt);
+		if (adopt && sg->nodes) {
+			t->adopted[t->nadopted++] = sg->nodes;
+			sg->nodes = NULL;
+		}
+		if (!st)
+			return -1;
+		st->values[i] += sg->values[n];
+	}
+	return 0;
+}
+
+int sites_add_graph(struct site_table *t, size_t i, struct sites_graph *sg,
+		    struct ls_error *err)
+{
+	struct strbuf key = STRBUF_INIT;
+	int rc = add_nodes(t, i, sg, &key);
+
+	if (rc == 0)
+		rc = translate_lazy(t, sg, &key);
+	if (rc == 0)
+		rc = add_stacks(t, i, sg);
 	strbuf_release(&key);
-	return ls_error_set(err, "out of memory");
+	return rc < 0 ? ls_error_set(err, "out of memory") : 0;
 }
 
 /* A frame Go's traceback hides from goroutine dumps unless
@@ -538,6 +602,7 @@ void sites_graph_release(struct sites_graph *sg)
 	free(sg->off);
 	free(sg->values);
 	free(sg->hashes);
+	free(sg->node2site);
 	memset(sg, 0, sizeof(*sg));
 }
 
@@ -664,6 +729,8 @@ static int collect_stacks(struct sites_graph *sg)
 	for (n = 0; n < g->nnodes; n++) {
 		g->nodes[n].flat = flat[n];
 		g->nodes[n].cum = cum[n];
+		if (stamp[n] && !flat[n] && !cum[n])
+			sg->lazy = true;
 	}
 	free(stamp);
 	free(flat);
@@ -723,6 +790,47 @@ static void prepare_one(void *arg, unsigned i)
 	j->rc = sites_graph_prepare(&j->sg, j->p, j->fo, &j->go, j->err);
 }
 
+static void translate_one(void *arg, unsigned i)
+{
+	struct prepare_job *j = (struct prepare_job *)arg + i;
+
+	translate_stacks(&j->sg, 0, j->sg.nstacks);
+}
+
+/* Adds the m prepared graphs of jobs as snapshots first + k, as adding
+ * them one by one (sites_add_graph) does, but with their stacks turned
+ * into site ids on m threads at once: the sites of all their nodes are
+ * made first, in the order one by one makes them. That order holds
+ * when no graph is lazy, and the stacks' translation touches no table.
+ * 1 when that is not so, or a job failed (nothing is added then); 0;
+ * or -1 with *failed set to the index of the graph that ran out of
+ * memory and its error set. */
+static int add_batch(struct site_table *t, size_t first,
+		     struct prepare_job *jobs, size_t m, size_t *failed)
+{
+	struct strbuf key = STRBUF_INIT;
+	size_t k;
+	int rc = 0;
+
+	if (m < 2)
+		return 1;
+	for (k = 0; k < m; k++)
+		if (jobs[k].rc < 0 || jobs[k].sg.lazy)
+			return 1;
+	for (k = 0; k < m && rc == 0; k++)
+		if ((rc = add_nodes(t, first + k, &jobs[k].sg, &key)) < 0)
+			*failed = k;
+	strbuf_release(&key);
+	if (rc == 0)
+		workers_run((unsigned)m, translate_one, jobs);
+	for (k = 0; k < m && rc == 0; k++)
+		if ((rc = add_stacks(t, first + k, &jobs[k].sg)) < 0)
+			*failed = k;
+	if (rc < 0)
+		ls_error_set(jobs[*failed].err, "out of memory");
+	return rc;
+}
+
 int sites_add_profiles(struct site_table *t, size_t first, size_t n,
 		       const struct profile *const *ps, const int *index,
 		       const struct filter_options *fo,
@@ -730,7 +838,7 @@ int sites_add_profiles(struct site_table *t, size_t first, size_t n,
 		       size_t *failed)
 {
 	struct prepare_job jobs[WORKERS_MAX];
-	size_t batch = workers_count(), b, k;
+	size_t batch = workers_count(), b, k, bad = 0;
 	int rc = 0;
 
 	for (b = 0; b < n && rc == 0; b += batch) {
@@ -747,8 +855,12 @@ int sites_add_profiles(struct site_table *t, size_t first, size_t n,
 			jobs[k].err = &errs[b + k];
 		}
 		workers_run((unsigned)m, prepare_one, jobs);
-		for (k = 0; k < m; k++) {
-			if (rc == 0) {
+		rc = add_batch(t, first + b, jobs, m, &bad);
+		if (rc < 0)
+			*failed = b + bad;
+		if (rc > 0) {
+			/* one by one */
+			for (rc = 0, k = 0; k < m && rc == 0; k++) {
 				rc = jobs[k].rc;
 				if (rc == 0)
 					rc = sites_add_graph(t, first + b + k, &jobs[k].sg,
@@ -756,8 +868,9 @@ int sites_add_profiles(struct site_table *t, size_t first, size_t n,
 				if (rc < 0)
 					*failed = b + k;
 			}
-			sites_graph_release(&jobs[k].sg);
 		}
+		for (k = 0; k < m; k++)
+			sites_graph_release(&jobs[k].sg);
 	}
 	return rc;
 }

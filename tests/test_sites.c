@@ -213,7 +213,9 @@ static void test_sites__flat_cum_as_graph(void **state)
 }
 
 /* Several profiles prepared at once, on several threads, make the same
- * table as adding them one by one: same sites, stacks, order, values. */
+ * table as adding them one by one: same sites, stacks, order, values.
+ * In batches of as many profiles as threads, the stacks translated at
+ * once, but in the batch of a lazy graph (profile 2). */
 static void test_sites__profiles_as_one_by_one(void **state)
 {
 	enum { NP = 5 };
@@ -245,6 +247,15 @@ static void test_sites__profiles_as_one_by_one(void **state)
 
 			tb_sample(&p[i], (int64_t[]){ j % 9 - 2 }, 3, l[x], l[y], l[0]);
 		}
+		if (i == 2) {
+			/* a node whose values cancel out: it has a site only
+			 * from its stacks, so this one is added on its own */
+			int lz = tb_loc(&p[i], -1, 0x100, 1,
+					tb_func(&p[i], "main.lazy", "m.go"), 9);
+
+			tb_sample(&p[i], (int64_t[]){ 7 }, 3, l[1], lz, l[0]);
+			tb_sample(&p[i], (int64_t[]){ -7 }, 3, l[2], lz, l[0]);
+		}
 		ps[i] = &p[i];
 		ls_error_init(&errs[i], "p");
 	}
@@ -256,6 +267,9 @@ static void test_sites__profiles_as_one_by_one(void **state)
 		assert_int_equal(sites_add_profile(&b, i, &p[i], NULL, &go, &err), 0);
 	assert_int_equal(a.n, b.n);
 	assert_int_equal(a.nstacks, b.nstacks);
+	for (i = 0; i < a.n && strcmp(a.list[i]->name, "main.lazy"); i++)
+		;
+	assert_true(i < a.n);
 	for (i = 0; i < a.n; i++) {
 		assert_string_equal(a.list[i]->name, b.list[i]->name);
 		for (k = 0; k < NP; k++) {
