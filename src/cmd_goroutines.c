@@ -79,8 +79,6 @@ static int parse_dump(struct dump_parser *parser, struct goroutine_sink *sink,
 	return dump_parse_rest(parser, in, head, err);
 }
 
-static char out_buf[1 << 20];
-
 int cmd_goroutines(int argc, char **argv)
 {
 	struct run run;
@@ -276,10 +274,6 @@ int cmd_goroutines(int argc, char **argv)
 	}
 	if ((ret = cli_output_open(&out, cc.output)) != EXIT_OK)
 		goto out;
-	/* the report is written in many small pieces: one write(2) per
-	 * MiB rather than per BUFSIZ bytes (a terminal stays line by line) */
-	if (!isatty(fileno(out.fp)))
-		(void)setvbuf(out.fp, out_buf, _IOFBF, sizeof(out_buf));
 	if (cc.format == CLI_FORMAT_JSON)
 		wr = goroutines_write_json(out.fp, &run.groups, &meta);
 	else if (cc.format == CLI_FORMAT_FOLDED)
