@@ -293,6 +293,71 @@ static void test_sites__profiles_as_one_by_one(void **state)
 		profile_release(&p[i]);
 }
 
+/* Each site's heaviest growing stack, the first of equals, and its
+ * place on it, among tens of thousands of stacks with equal growths. */
+static void test_sites__blame_first_heaviest(void **state)
+{
+	struct profile p[2];
+	struct graph_options go;
+	struct site_table t;
+	int f[10], l[10];
+	size_t i, k, pos;
+	int v;
+
+	(void)state;
+	graph_options_init(&go);
+	go.node_fraction = 0;
+	assert_int_equal(sites_init(&t, 2), 0);
+	for (i = 0; i < 2; i++) {
+		tb_init(&p[i], 1, "space", "bytes");
+		for (v = 0; v < 10; v++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "main.f%d", v);
+			f[v] = tb_func(&p[i], name, "m.go");
+			l[v] = tb_loc(&p[i], -1, 0x10 * (uint64_t)(v + 1), 1, f[v], v + 1);
+		}
+		/* 40,000 stacks (the digits of v), growths of 0-2 or 5: ties;
+		 * room for more samples than the builder's */
+		p[i].samples = arena_calloc(&p[i].arena, 40000, sizeof(*p[i].samples));
+		assert_non_null(p[i].samples);
+		for (v = 0; v < 40000; v++) {
+			int64_t base = v % 7;
+			int64_t val = i == 0 ? base : base + (v % 13 == 0 ? 5 : v % 3);
+
+			tb_sample(&p[i], &val, 5, l[v % 10], l[v / 10 % 10],
+				  l[v / 100 % 10], l[v / 1000 % 10], l[v / 10000]);
+		}
+		assert_int_equal(sites_add_profile(&t, i, &p[i], NULL, &go, &err), 0);
+	}
+	assert_true(t.nstacks > 30000);
+	assert_int_equal(sites_blame(&t, 0, 1, NULL, &err), 0);
+	for (k = 0; k < t.n; k++) {
+		int64_t best = 0;
+		size_t best_stack = SIZE_MAX, best_pos = 0;
+
+		for (i = 0; i < t.nstacks; i++) {
+			const struct site_stack *st = t.stacks[i];
+			int64_t growth = st->values[1] - st->values[0];
+
+			for (pos = 0; pos < st->n && st->ids[pos] != k; pos++)
+				;
+			if (pos < st->n && growth > best) {
+				best = growth;
+				best_stack = i;
+				best_pos = pos;
+			}
+		}
+		assert_int_equal(t.list[k]->path_growth, best);
+		assert_int_equal(t.list[k]->best_stack, best_stack);
+		if (best_stack != SIZE_MAX)
+			assert_int_equal(t.list[k]->best_pos, best_pos);
+	}
+	sites_release(&t);
+	profile_release(&p[0]);
+	profile_release(&p[1]);
+}
+
 /* A node's key spells out its address and lines: nodes that differ only
  * in digit order or sign are different sites, equal ones one site. */
 static void test_sites__node_keys(void **state)
@@ -354,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_sites__nodes_and_stacks),
 		cmocka_unit_test(test_sites__flat_cum_as_graph),
 		cmocka_unit_test(test_sites__profiles_as_one_by_one),
+		cmocka_unit_test(test_sites__blame_first_heaviest),
 		cmocka_unit_test(test_sites__node_keys),
 		cmocka_unit_test(test_sites__is_user),
 	};
