@@ -1,4 +1,6 @@
 /* main.c - leakscope: find what grows in Go profiles and goroutine dumps */
+#include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +51,26 @@ static const struct command *find(const char *name)
 	return NULL;
 }
 
+/* leakscope runs once, in phases: an inflated input, a profile's
+ * samples, the stacks prepared from them, each tens of MB, mostly freed
+ * before the next is made. glibc maps such a block on its own and
+ * unmaps it when freed, so the next phase takes fresh pages from the
+ * kernel, a fault and a cleared page each (costly on a virtual machine:
+ * a fifth of `diff`'s cycles). From the heap instead, what one phase
+ * frees the next reuses: `diff` of the bench pair 60k -> 52-56k page
+ * faults, 0.220 -> 0.206-0.212 s, peak RSS 184 -> 200 MB. */
+static void reuse_freed_memory(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	(void)mallopt(M_MMAP_THRESHOLD, INT_MAX);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *cmd;
 
+	reuse_freed_memory();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
