@@ -1198,7 +1198,7 @@ static void test_proto_read__direct_like_general(void **state)
 		free(w.buf);
 		fields_release(&fs);
 	}
-	for (round = 0; round < 400; round++) {
+	for (round = 0; round < 240; round++) {
 		/* every sample, odd things rare or never; or a few among
 		 * those Go's writer made, odd things often */
 		static const unsigned rarity[] = { 0, 2000, 200, 3 };
@@ -1217,7 +1217,7 @@ static void test_proto_read__direct_like_general(void **state)
 	}
 	print_message("%zu profiles loaded, %zu with an error, %zu refused\n",
 		      ok, failed, refused);
-	assert_true(ok > 80 && failed > 40 && refused > 10);
+	assert_true(ok > 40 && failed > 20 && refused > 10);
 }
 
 int main(void)
