@@ -115,7 +115,8 @@ struct sites_graph {
 	bool lazy;		/* a node on a stack has neither flat nor cum
 				 * (they cancel out): it gets its site as
 				 * the stacks are added, one graph at a time */
-	uint32_t *node2site;	/* while adding: each node's site, or NONE */
+	uint32_t *node2site;	/* while adding: each node's site index,
+				 * UINT32_MAX for a node without one */
 };
 
 /* Builds the view of p through fo, its graph with go and its stacks.

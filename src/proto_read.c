@@ -1100,7 +1100,7 @@ static bool sample_direct(struct sample_run *r, const struct build *b,
 	struct sample sm;
 	uint64_t *val, *val_end;
 	uint32_t *loc;
-	size_t room, pos = 0, n;
+	size_t room, pos = 0, n = 0;
 	unsigned char *mem;
 
 	if (len > UINT32_MAX || !sample_bounds(d, len, &bounds) ||

@@ -299,16 +299,16 @@ static int add_nodes(struct site_table *t, size_t i, struct sites_graph *sg,
 	return 0;
 }
 
-/* Stacks [from, to) of sg: their node ids become site ids where they
- * are, their hashes sg->hashes. Every node on them has its site (see
+/* sg's stacks: their node ids become site ids where they are, their
+ * hashes sg->hashes. Every node on them has its site (see
  * sites_graph.lazy): touches no table, so graphs can be translated on
  * several threads at once. */
-static void translate_stacks(struct sites_graph *sg, size_t from, size_t to)
+static void translate_stacks(struct sites_graph *sg)
 {
 	const uint32_t *node2site = sg->node2site;
 	size_t n, k;
 
-	for (n = from; n < to; n++) {
+	for (n = 0; n < sg->nstacks; n++) {
 		uint32_t *ids = sg->nodes + sg->off[n];
 		size_t len = sg->off[n + 1] - sg->off[n];
 
@@ -794,7 +794,7 @@ static void translate_one(void *arg, unsigned i)
 {
 	struct prepare_job *j = (struct prepare_job *)arg + i;
 
-	translate_stacks(&j->sg, 0, j->sg.nstacks);
+	translate_stacks(&j->sg);
 }
 
 /* Adds the m prepared graphs of jobs as snapshots first + k, as adding
