@@ -23,6 +23,25 @@
 #define ARENA_BLOCK_MAX ((size_t)4 * 1024 * 1024)
 #define ARENA_MAP_MIN ((size_t)2 * 1024 * 1024)
 
+/* Under AddressSanitizer a block's bytes not handed out are poisoned,
+ * so that writing past what was asked for (into the block's free space,
+ * where it would otherwise go unseen) is reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct arena_block {
 	struct arena_block *next;
 	size_t size;	/* usable bytes in data[] */
@@ -33,6 +52,7 @@ struct arena_block {
 
 static void block_free(struct arena_block *b)
 {
+	UNPOISON(b->data, b->size);
 	if (b->mapped)
 		munmap(b, sizeof(*b) + b->size);
 	else
@@ -72,6 +92,7 @@ void arena_reset(struct arena *a)
 	keep->next = NULL;
 	keep->pos = 0;
 	a->used = 0;
+	POISON(keep->data, keep->size);
 }
 
 void arena_adopt(struct arena *dst, struct arena *src)
@@ -126,6 +147,7 @@ static struct arena_block *block_new(size_t size, bool zero)
 	b->size = size;
 	b->pos = 0;
 	b->mapped = mapped;
+	POISON(b->data, size);
 	return b;
 }
 
@@ -133,12 +155,13 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 {
 	const size_t align = alignof(max_align_t);
 	struct arena_block *b = a->head;
-	size_t pos, grow;
+	size_t pos, grow, asked;
 
 	if (size == 0)
 		size = 1;
 	if (size > SIZE_MAX - align)
 		return NULL;
+	asked = size;
 	size = (size + align - 1) & ~(align - 1);
 
 	if (b) {
@@ -147,6 +170,7 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 			*zeroed = false;
 			b->pos = pos + size;
 			a->used += size;
+			UNPOISON(b->data + pos, asked);
 			return b->data + pos;
 		}
 	}
@@ -171,6 +195,7 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 			a->head = big;
 		}
 		a->used += size;
+		UNPOISON(big->data, asked);
 		return big->data;
 	}
 	*zeroed = false;
@@ -181,6 +206,7 @@ static void *alloc(struct arena *a, size_t size, bool *zeroed)
 	a->head = b;
 	b->pos = size;
 	a->used += size;
+	UNPOISON(b->data, asked);
 	return b->data;
 }
 
@@ -219,6 +245,7 @@ void arena_shrink(struct arena *a, void *p, size_t size, size_t keep)
 	keep = (keep + align - 1) & ~(align - 1);
 	b->pos = off + keep;
 	a->used -= size - keep;
+	POISON(b->data + b->pos, size - keep);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)

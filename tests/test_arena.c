@@ -86,6 +86,34 @@ static void test_arena__shrink_last(void **state)
 	arena_release(&a);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+
+/* Under ASan what an arena has not handed out is poisoned: a write past
+ * an allocation, or into what arena_shrink gave back, is reported. */
+static void test_arena__poisoned_past_allocations(void **state)
+{
+	struct arena a = ARENA_INIT;
+	unsigned char *p, *q;
+
+	(void)state;
+	p = arena_alloc(&a, 20);
+	assert_non_null(p);
+	assert_false(__asan_address_is_poisoned(p + 19));
+	assert_true(__asan_address_is_poisoned(p + 20));
+	assert_true(__asan_address_is_poisoned(p + 32));
+	q = arena_alloc(&a, 100);
+	assert_false(__asan_address_is_poisoned(q + 99));
+	arena_shrink(&a, q, 100, 10);
+	assert_false(__asan_address_is_poisoned(q + 9));
+	assert_true(__asan_address_is_poisoned(q + 16));
+	assert_true(__asan_address_is_poisoned(q + 99));
+	arena_reset(&a);
+	assert_true(__asan_address_is_poisoned(p));
+	arena_release(&a);
+}
+#endif
+
 static void test_arena__calloc_overflow_and_zero(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -243,6 +271,9 @@ int main(void)
 		cmocka_unit_test(test_arena__aligned_and_disjoint),
 		cmocka_unit_test(test_arena__large_block_keeps_current),
 		cmocka_unit_test(test_arena__shrink_last),
+#if defined(__SANITIZE_ADDRESS__)
+		cmocka_unit_test(test_arena__poisoned_past_allocations),
+#endif
 		cmocka_unit_test(test_arena__calloc_overflow_and_zero),
 		cmocka_unit_test(test_arena__reset_reuses_block),
 		cmocka_unit_test(test_arena__adopt_moves_blocks),
