@@ -85,13 +85,17 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 
 /* A report is written in many small pieces: one write(2) per MiB rather
  * than per BUFSIZ bytes (604 writes for the bench's diff); a terminal
- * stays line by line. One output is open at a time. */
+ * stays line by line. The buffer goes to the first output opened only:
+ * stdout keeps it to the end, and no two streams may share it. */
 static int buffered(FILE *fp)
 {
 	static char buf[1 << 20];
+	static bool given;
 
-	if (!isatty(fileno(fp)))
+	if (!given && !isatty(fileno(fp))) {
+		given = true;
 		(void)setvbuf(fp, buf, _IOFBF, sizeof(buf));
+	}
 	return EXIT_OK;
 }
 
