@@ -14,6 +14,13 @@
  * is mapped, and mapped pages count in the resident size. */
 #define SPLIT_STEP ((size_t)8 << 20)
 
+/* A part looks for a NUL byte (which sends the input to the serial
+ * parse) this many bytes ahead of the parser, not a whole step: the
+ * bytes are still in the core's cache when the parser reads them.
+ * 64 MiB bench dump, medians of 40 alternating runs: 43.9-44.8 ms with
+ * the check a step ahead, 42.0-42.8 with it here, 41.0-41.9 with none. */
+#define CHECK_STEP ((size_t)64 << 10)
+
 struct part {
 	struct dump_parser parser;	/* parts after the first */
 	struct goroutine_groups groups;
@@ -54,6 +61,37 @@ static void report(struct split *s)
 	input_progress(s->p->name, done, s->len, false);
 }
 
+/* The end of the line at least step bytes after pos, or end. */
+static size_t step_end(const struct split *s, size_t pos, size_t end,
+		       size_t step)
+{
+	const char *nl;
+
+	if (end - pos <= step)
+		return end;
+	nl = memchr(s->data + pos + step, '\n', end - pos - step);
+	return nl ? (size_t)(nl - s->data) + 1 : end;
+}
+
+/* Parses data[pos..end) (whole lines) with p: 0, 1 if it holds a NUL
+ * byte or a line too long, -1 with err set. */
+static int parse_checked(struct split *s, struct dump_parser *p, size_t pos,
+			 size_t end, struct ls_error *err)
+{
+	while (pos < end) {
+		size_t stop = step_end(s, pos, end, CHECK_STEP);
+		int r;
+
+		if (memchr(s->data + pos, '\0', stop - pos))
+			return 1;
+		r = dump_parse_lines(p, s->data + pos, stop - pos, s->max_line, err);
+		if (r)
+			return r;
+		pos = stop;
+	}
+	return 0;
+}
+
 static void parse_part(void *arg, unsigned i)
 {
 	struct split *s = arg;
@@ -62,20 +100,9 @@ static void parse_part(void *arg, unsigned i)
 	size_t pos = t->start;
 
 	while (pos < t->end) {
-		size_t stop = t->end;
+		size_t stop = step_end(s, pos, t->end, SPLIT_STEP);
 
-		if (t->end - pos > SPLIT_STEP) {
-			const char *nl = memchr(s->data + pos + SPLIT_STEP, '\n',
-						t->end - pos - SPLIT_STEP);
-
-			stop = nl ? (size_t)(nl - s->data) + 1 : t->end;
-		}
-		if (memchr(s->data + pos, '\0', stop - pos)) {
-			t->r = 1;
-			return;
-		}
-		t->r = dump_parse_lines(p, s->data + pos, stop - pos, s->max_line,
-					&t->err);
+		t->r = parse_checked(s, p, pos, stop, &t->err);
 		if (t->r)
 			return;
 		if (s->mapped)
