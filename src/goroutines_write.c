@@ -139,6 +139,13 @@ static int add_score(struct strbuf *sb, double score)
 	return strbuf_add(sb, buf, (size_t)n);
 }
 
+/* A frame's strings were interned while parsing, long before, and the
+ * groups are printed in rank order, not the order they were made in:
+ * nearly every name and file is a cache miss. Asked for this many frames
+ * ahead, they are on their way while the frames before are copied
+ * (64 MiB bench dump: formatting 5.1 -> 4.5 ms). */
+#define FRAME_AHEAD 4
+
 /* Appends the block of group g to the text report in sb: the same bytes
  * as fprintf wrote, formatted by hand (a group is formatted on any
  * thread, see write_text_part). 0, or -1 when out of memory. */
@@ -188,9 +195,14 @@ static int add_group_text(struct strbuf *sb, const struct ggroup *g,
 		r |= strbuf_addstr(sb, g->labels);
 		r |= strbuf_addch(sb, '\n');
 	}
-	for (j = 0; j < g->nframes; j++)
+	for (j = 0; j < g->nframes; j++) {
+		if (j + FRAME_AHEAD < g->nframes) {
+			__builtin_prefetch(g->frames[j + FRAME_AHEAD].func);
+			__builtin_prefetch(g->frames[j + FRAME_AHEAD].file);
+		}
 		r |= add_frame(sb, (long)j == g->user_frame ? ">" : " ",
 			       &g->frames[j], color && (long)j == g->user_frame);
+	}
 	if (g->has_created_by) {
 		r |= strbuf_addstr(sb, "    created by ");
 		r |= strbuf_addstr(sb, g->created_by.func);
