@@ -136,6 +136,36 @@ static void test_goroutines__benign_last(void **state)
 	goroutine_groups_release(&groups);
 }
 
+/* Every function that marks a goroutine benign does so at any depth,
+ * in any state; a name that only starts like one does not. */
+static void test_goroutines__benign_funcs(void **state)
+{
+	static const char *const benign[] = {
+		"os/signal.signal_recv", "os/signal.loop",
+		"net/http.(*persistConn).readLoop",
+		"net/http.(*persistConn).writeLoop",
+		"runtime/pprof.writeGoroutineStacks", "runtime.ensureSigM.func1",
+		"runtime.forcegchelper", "runtime.bgsweep", "runtime.bgscavenge",
+		"runtime.runfinq", "runtime.gcBgMarkWorker", "runtime.timerproc",
+	};
+	struct dump_frame frames[3];
+	size_t i;
+
+	(void)state;
+	memset(frames, 0, sizeof(frames));
+	frames[0].func = "runtime.gopark";
+	frames[1].func = "main.worker";
+	for (i = 0; i < sizeof(benign) / sizeof(benign[0]); i++) {
+		char longer[128];
+
+		frames[2].func = benign[i];
+		assert_true(goroutine_is_benign(frames, 3, NULL, "select"));
+		snprintf(longer, sizeof(longer), "%sX", benign[i]);
+		frames[2].func = longer;
+		assert_false(goroutine_is_benign(frames, 3, NULL, "select"));
+	}
+}
+
 static void test_goroutines__parse_wait(void **state)
 {
 	int64_t m;
@@ -191,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_goroutines__merge_maps_strings),
 		cmocka_unit_test(test_goroutines__nil_chan_outranks_count),
 		cmocka_unit_test(test_goroutines__benign_last),
+		cmocka_unit_test(test_goroutines__benign_funcs),
 		cmocka_unit_test(test_goroutines__parse_wait),
 		cmocka_unit_test(test_goroutines__state_weight),
 		cmocka_unit_test(test_goroutines__dump_to_profile),
