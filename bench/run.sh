@@ -229,7 +229,17 @@ row() {
 	if ! implemented "$r_sub"; then
 		ls_text='not implemented'
 	else
-		timed leakscope "$tmp/leakscope.out" sh -c "$r_ls"
+		# checked once, untimed; then timed with its output to
+		# /dev/null, as the reference's is: the table compares the
+		# tools, not writes to the file system (7.4 MB of report
+		# written to a file cost the goroutines row 1.8 ms)
+		say "  leakscope check run"
+		t_status=0
+		sh -c "$r_ls" > "$tmp/leakscope.out" 2> "$tmp/leakscope.err" ||
+			t_status=$?
+		if [ "$t_status" = 0 ] && [ -s "$tmp/leakscope.out" ]; then
+			timed leakscope /dev/null sh -c "$r_ls"
+		fi
 		if [ "$t_status" != 0 ]; then
 			ls_text="exit $t_status"
 			say "  leakscope: $(head -n 1 "$tmp/leakscope.err")"
