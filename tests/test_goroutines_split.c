@@ -172,6 +172,30 @@ static void test_goroutines_split__one_dump(void **state)
 	strbuf_release(&sb);
 }
 
+/* Parts of many groups each, many of them in other parts too, new to
+ * the part before or not: still the serial report. */
+static void test_goroutines_split__many_groups(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned id;
+
+	(void)state;
+	for (id = 1; id <= 6000; id++) {
+		unsigned k = id * 7919 % 2600;
+
+		strbuf_addf(&sb, "goroutine %u [%s]:\n", id, id % 3 ? "select" : "chan receive");
+		strbuf_addf(&sb, "pkg%u.leaf%u(0x1)\n\t/src/p%u/leaf.go:%u +0x1d\n",
+			    k % 7, k, k % 7, 10 + k % 5);
+		if (k % 4)
+			strbuf_addf(&sb, "main.mid%u(...)\n\t/src/main/mid.go:%u\n",
+				    k % 11, 20 + k % 3);
+		strbuf_addf(&sb, "created by main.start%u in goroutine 1\n"
+			    "\t/src/main/start.go:%u +0x88\n\n", k % 5, 30 + k % 5);
+	}
+	assert_int_equal(check_same(sb.buf, sb.len, 0), 4);
+	strbuf_release(&sb);
+}
+
 static void test_goroutines_split__crlf(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -317,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_goroutines_split__point_inside_goroutine),
 		cmocka_unit_test(test_goroutines_split__point_needs_blank_line),
 		cmocka_unit_test(test_goroutines_split__one_dump),
+		cmocka_unit_test(test_goroutines_split__many_groups),
 		cmocka_unit_test(test_goroutines_split__crlf),
 		cmocka_unit_test(test_goroutines_split__truncated_last),
 		cmocka_unit_test(test_goroutines_split__several_dumps),
