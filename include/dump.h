@@ -193,6 +193,15 @@ int dump_parse_lines(struct dump_parser *p, const char *data, size_t len,
 int dump_parser_end(struct dump_parser *p, uint64_t bytes,
 		    struct ls_error *err);
 
+/* Exchanges what p and q have read of their inputs (dumps, ids, counts,
+ * line number, where they are in a goroutine) and their callbacks'
+ * ctx, leaving each its own strings and stacks: a parser that learnt
+ * the stacks of one part of an input can parse another part with the
+ * input state of q (fresh from dump_parser_init(), say), and swapping
+ * back leaves q holding what that part gave. Neither may be inside a
+ * goroutine: call it where dump_split_point() would. */
+void dump_parser_swap_input(struct dump_parser *p, struct dump_parser *q);
+
 /* Where a parser fresh from dump_parser_init() can start in data[0..len)
  * and go on exactly as one that parsed everything before it (but for
  * goroutine ids, dump numbers and line numbers): the first goroutine

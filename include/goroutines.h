@@ -128,15 +128,30 @@ struct goroutine_sink {
 int goroutine_sink_dump(size_t index, void *ctx);
 int goroutine_sink_goroutine(const struct goroutine *g, void *ctx);
 
+/* The strings of one parser's table (from) interned again in another's
+ * (to) by goroutine_groups_merge(), by address: kept across the merges
+ * of groups built from the same table, each string is interned once.
+ * from == to: each string is its own. */
+struct goroutine_str_map {
+	struct intern *to;
+	const struct intern *from;
+	struct str_pair *slots;		/* goroutines.c */
+	size_t cap, n;
+};
+
+void goroutine_str_map_init(struct goroutine_str_map *m, struct intern *to,
+			    const struct intern *from);
+void goroutine_str_map_release(struct goroutine_str_map *m);
+
 /* Adds the groups of from (built from the goroutines that came after
  * into's in the same input) to into, as if its goroutines had been added
  * one by one: groups new to into come after into's, in from's order.
- * Strings are interned again in strings (the ones into's come from).
- * 0; 1 when the result could differ from adding one by one (a group of
- * more than GGROUP_MAX_STATES states): into is then partly merged; -1
- * out of memory (err filled). */
+ * Strings are interned again through strings, from the table from's
+ * come from to the one into's come from. 0; 1 when the result could
+ * differ from adding one by one (a group of more than GGROUP_MAX_STATES
+ * states): into is then partly merged; -1 out of memory (err filled). */
 int goroutine_groups_merge(struct goroutine_groups *into,
-			   struct intern *strings,
+			   struct goroutine_str_map *strings,
 			   const struct goroutine_groups *from,
 			   struct ls_error *err);
 
@@ -144,25 +159,40 @@ int goroutine_groups_merge(struct goroutine_groups *into,
  * worth it. */
 #define GOROUTINES_SPLIT_MIN ((size_t)4 << 20)
 
+/* A thread that has parsed its part of a split goes on with the second
+ * half of what is left of the part with the most left, when that is at
+ * least this much (struct goroutines_split.steal_min): a CPU may run
+ * slower than another for seconds, and the others would wait for it. */
+#define GOROUTINES_STEAL_MIN ((size_t)3 << 20)
+
+/* How goroutines_parse_split() parses its input. */
+struct goroutines_split {
+	unsigned nparts;	/* threads (workers.h), at most WORKERS_MAX */
+	size_t max_line;	/* a longer line makes it return 1 */
+	/* data is a private mapping of a file (input_map()), whose pages
+	 * can be dropped once parsed to keep the resident size small;
+	 * never for memory of the heap, which that would clear */
+	bool mapped;
+	size_t steal_min;	/* GOROUTINES_STEAL_MIN; SIZE_MAX: never */
+};
+
 /* Groups the whole plain-text input data[0..len) into sink, through p
  * (initialised with goroutine_sink_dump/goroutine_sink_goroutine and
  * sink), exactly as feeding it line by line through p and ending it
- * (dump_parse_rest) would: in up to nparts parts on as many threads
- * (workers.h; at most WORKERS_MAX),
- * split at goroutine headers (dump_split_point), each part parsed and
- * grouped on its own, then merged in order. Parts must not see anything
- * the split could get wrong: a part after the first that starts another
- * dump, has a preamble line or repeats an id of the dump before it, a NUL
- * byte (strings are compared as C strings when merged), a line longer
- * than max_line, an error (out of memory) or a merge that could differ
- * make it return 1 having reset p and sink->groups, and so does an input
- * too small to split: the caller then parses serially. 0 when done.
- * mapped says that data is a private mapping of a file (input_map()),
- * whose pages can be dropped once parsed to keep the resident size
- * small; never for memory of the heap, which that would clear. */
+ * (dump_parse_rest) would: in up to how->nparts parts on as many
+ * threads, split at goroutine headers (dump_split_point), each part
+ * parsed and grouped on its own (and pieces of a part taken by a thread
+ * done with its own, see GOROUTINES_STEAL_MIN), then merged in input
+ * order. Parts must not see anything the split could get wrong: a part
+ * after the first that starts another dump, has a preamble line or
+ * repeats an id of the dump before it, a NUL byte (strings are compared
+ * as C strings when merged), a line longer than how->max_line, an error
+ * (out of memory) or a merge that could differ make it return 1 having
+ * reset p and sink->groups, and so does an input too small to split:
+ * the caller then parses serially. 0 when done. */
 int goroutines_parse_split(struct dump_parser *p, struct goroutine_sink *sink,
-			   const char *data, size_t len, bool mapped,
-			   size_t max_line, unsigned nparts);
+			   const char *data, size_t len,
+			   const struct goroutines_split *how);
 
 /* Adds the samples of a goroutine profile (debug=1 text or protobuf,
  * sample type goroutine/count): each sample is a group of value members,

@@ -72,10 +72,17 @@ static int parse_dump(struct dump_parser *parser, struct goroutine_sink *sink,
 	data = parts >= 2 ? input_map(in, &len) : NULL;
 	if (data && len / GOROUTINES_SPLIT_MIN < parts)
 		parts = len / GOROUTINES_SPLIT_MIN;
-	if (data && parts >= 2 &&
-	    goroutines_parse_split(parser, sink, data, len, true, in->max_line,
-				   (unsigned)parts) == 0)
-		return 0;
+	if (data && parts >= 2) {
+		struct goroutines_split how = {
+			.nparts = (unsigned)parts,
+			.max_line = in->max_line,
+			.mapped = true,
+			.steal_min = GOROUTINES_STEAL_MIN,
+		};
+
+		if (goroutines_parse_split(parser, sink, data, len, &how) == 0)
+			return 0;
+	}
 	return dump_parse_rest(parser, in, head, err);
 }
 

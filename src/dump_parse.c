@@ -126,6 +126,34 @@ void dump_parser_release(struct dump_parser *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void dump_parser_swap_input(struct dump_parser *p, struct dump_parser *q)
+{
+#define SWAP(field) do {					\
+		char tmp_[sizeof(p->field)];			\
+		memcpy(tmp_, &p->field, sizeof(tmp_));		\
+		memcpy(&p->field, &q->field, sizeof(tmp_));	\
+		memcpy(&q->field, tmp_, sizeof(tmp_));		\
+	} while (0)
+	SWAP(ctx);
+	SWAP(dumps);
+	SWAP(ndumps);
+	SWAP(adumps);
+	SWAP(total);
+	SWAP(mode);
+	SWAP(in_ancestor);
+	SWAP(pending_created_by);
+	SWAP(pending_frame);
+	SWAP(last_dashes);
+	SWAP(last_had_newline);
+	SWAP(lineno);
+	SWAP(cur);
+	SWAP(in_goroutine);
+	SWAP(cb_args_off);
+	SWAP(header_off);
+	SWAP(ids);
+#undef SWAP
+}
+
 static int oom(struct dump_parser *p, struct ls_error *err)
 {
 	return ls_error_set_line(err, p->lineno, "out of memory");

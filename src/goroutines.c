@@ -354,20 +354,28 @@ int goroutine_sink_goroutine(const struct goroutine *g, void *ctx)
 	return goroutine_groups_add(k->groups, g, k->err);
 }
 
-/* The strings of one merge: each string of from (by its address; from's
+/* A goroutine_str_map: each string of from (by its address; from's
  * strings are interned, so the few distinct ones recur) to its copy
- * interned in into's table, so that each is hashed and compared once.
- * An open-addressing table of address pairs, at most half full: a merge
+ * interned in to, so that each is hashed and compared once. An
+ * open-addressing table of address pairs, at most half full: a merge
  * looks up two strings per frame of every group it adds. */
 struct str_pair {
 	const char *from, *to;
 };
 
-struct str_map {
-	struct intern *strings;
-	struct str_pair *slots;
-	size_t cap, n;			/* cap: a power of two, or 0 */
-};
+void goroutine_str_map_init(struct goroutine_str_map *m, struct intern *to,
+			    const struct intern *from)
+{
+	memset(m, 0, sizeof(*m));
+	m->to = to;
+	m->from = from;
+}
+
+void goroutine_str_map_release(struct goroutine_str_map *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
 
 static size_t str_slot(const char *s, size_t cap)
 {
@@ -376,7 +384,7 @@ static size_t str_slot(const char *s, size_t cap)
 	return (size_t)(h >> 32) & (cap - 1);
 }
 
-static int str_map_grow(struct str_map *m)
+static int str_map_grow(struct goroutine_str_map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
 	struct str_pair *t = zalloc(cap, sizeof(*t));
@@ -396,16 +404,18 @@ static int str_map_grow(struct str_map *m)
 	return 0;
 }
 
-static const char *str_to(struct str_map *m, const char *s)
+static const char *str_to(struct goroutine_str_map *m, const char *s)
 {
 	size_t i;
 
+	if (m->from == m->to)
+		return s;
 	if ((m->n + 1) * 2 > m->cap && str_map_grow(m) < 0)
 		return NULL;
 	for (i = str_slot(s, m->cap); m->slots[i].from; i = (i + 1) & (m->cap - 1))
 		if (m->slots[i].from == s)
 			return m->slots[i].to;
-	m->slots[i].to = intern_str(m->strings, s, strlen(s));
+	m->slots[i].to = intern_str(m->to, s, strlen(s));
 	if (!m->slots[i].to)
 		return NULL;
 	m->slots[i].from = s;
@@ -414,7 +424,7 @@ static const char *str_to(struct str_map *m, const char *s)
 }
 
 static bool frame_to(struct dump_frame *out, const struct dump_frame *f,
-		     struct str_map *m)
+		     struct goroutine_str_map *m)
 {
 	*out = *f;
 	out->func = str_to(m, f->func);
@@ -440,12 +450,11 @@ static void copy_id(uint64_t id, void *ctx)
 }
 
 int goroutine_groups_merge(struct goroutine_groups *into,
-			   struct intern *strings,
+			   struct goroutine_str_map *m,
 			   const struct goroutine_groups *from,
 			   struct ls_error *err)
 {
 	struct dump_frame *frames = NULL, cb;
-	struct str_map m = { strings, NULL, 0, 0 };
 	size_t aframes = 0, i, j;
 	int r = 0;
 
@@ -469,9 +478,9 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 			aframes = src->nframes;
 		}
 		for (j = 0; j < src->nframes; j++)
-			if (!frame_to(&frames[j], &src->frames[j], &m))
+			if (!frame_to(&frames[j], &src->frames[j], m))
 				goto oom;
-		if (src->has_created_by && !frame_to(&cb, &src->created_by, &m))
+		if (src->has_created_by && !frame_to(&cb, &src->created_by, m))
 			goto oom;
 		dst = group_for(into, frames, src->nframes,
 				src->has_created_by ? &cb : NULL, "");
@@ -486,7 +495,7 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 		dst->truncated += src->truncated;
 		dst->flags |= src->flags;
 		for (j = 0; j < src->nstates; j++) {
-			const char *st = str_to(&m, src->states[j].state);
+			const char *st = str_to(m, src->states[j].state);
 
 			if (!st)
 				goto oom;
@@ -503,11 +512,9 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 		into->truncated |= from->truncated;
 	}
 	free(frames);
-	free(m.slots);
 	return r;
 oom:
 	free(frames);
-	free(m.slots);
 	return ls_error_set(err, "out of memory");
 }
 

@@ -1,6 +1,7 @@
 /* goroutines_split.c - group one dump file on several threads, the same as on one */
 #include "goroutines.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,23 +22,46 @@
  * the check a step ahead, 42.0-42.8 with it here, 41.0-41.9 with none. */
 #define CHECK_STEP ((size_t)64 << 10)
 
-struct part {
-	struct dump_parser parser;	/* parts after the first */
+/* A thread claims this much of its piece at a time, under the lock
+ * that a thread taking the rest of the piece takes too: at 64 KiB a
+ * claim, the two threads met on the lock often enough to sleep on it
+ * (96 context switches a run instead of 14, +1 ms). */
+#define CLAIM_STEP ((size_t)1 << 20)
+
+/* A piece taken from another part (GOROUTINES_STEAL_MIN) is parsed by
+ * the taker's parser, which knows most of its stacks already, with an
+ * input state and groups of its own, and merged in input order like any
+ * part. At most this many pieces in all, parts included. */
+#define PIECES_MAX (4 * WORKERS_MAX)
+
+/* One stretch of the input, parsed by one thread: parts 0..n-1 are the
+ * threads' own, the ones after them were taken from another's. */
+struct piece {
+	/* part 0's is the caller's parser; the others' hold the input
+	 * state of the piece (dump_parser_swap_input) */
+	struct dump_parser parser;
 	struct goroutine_groups groups;
 	struct goroutine_sink sink;
 	struct ls_error err;
-	size_t start, end;
+	size_t start;
+	size_t end, claimed;		/* under split.lock: end shrinks
+					 * when another thread takes the
+					 * rest, claimed grows as parsed */
 	atomic_size_t done;		/* bytes parsed, for progress */
+	unsigned thread;		/* whose parser parsed it */
 	int r;
 };
 
 struct split {
 	struct dump_parser *p;		/* part 0's */
+	struct goroutine_sink *sink;	/* the caller's */
 	const char *data;
-	size_t len, max_line;
-	bool mapped;
-	struct part parts[WORKERS_MAX];
-	unsigned n;
+	size_t len;
+	struct goroutines_split how;
+	pthread_mutex_t lock;
+	struct piece *pieces;		/* PIECES_MAX */
+	unsigned n, npieces;		/* threads; pieces so far (lock) */
+	atomic_bool failed;
 };
 
 static void drop_pages(const char *from, const char *to)
@@ -56,8 +80,10 @@ static void report(struct split *s)
 	uint64_t done = 0;
 	unsigned i;
 
-	for (i = 0; i < s->n; i++)
-		done += atomic_load_explicit(&s->parts[i].done, memory_order_relaxed);
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->npieces; i++)
+		done += atomic_load_explicit(&s->pieces[i].done, memory_order_relaxed);
+	pthread_mutex_unlock(&s->lock);
 	input_progress(s->p->name, done, s->len, false);
 }
 
@@ -73,6 +99,19 @@ static size_t step_end(const struct split *s, size_t pos, size_t end,
 	return nl ? (size_t)(nl - s->data) + 1 : end;
 }
 
+/* Claims the next CLAIM_STEP or so of t from pos: the end of the claim,
+ * or pos when t ends there (its end is then final). */
+static size_t claim(struct split *s, struct piece *t, size_t pos)
+{
+	size_t stop;
+
+	pthread_mutex_lock(&s->lock);
+	stop = pos < t->end ? step_end(s, pos, t->end, CLAIM_STEP) : pos;
+	t->claimed = stop;
+	pthread_mutex_unlock(&s->lock);
+	return stop;
+}
+
 /* Parses data[pos..end) (whole lines) with p: 0, 1 if it holds a NUL
  * byte or a line too long, -1 with err set. */
 static int parse_checked(struct split *s, struct dump_parser *p, size_t pos,
@@ -84,7 +123,8 @@ static int parse_checked(struct split *s, struct dump_parser *p, size_t pos,
 
 		if (memchr(s->data + pos, '\0', stop - pos))
 			return 1;
-		r = dump_parse_lines(p, s->data + pos, stop - pos, s->max_line, err);
+		r = dump_parse_lines(p, s->data + pos, stop - pos,
+				     s->how.max_line, err);
 		if (r)
 			return r;
 		pos = stop;
@@ -92,114 +132,206 @@ static int parse_checked(struct split *s, struct dump_parser *p, size_t pos,
 	return 0;
 }
 
+/* Parses piece t with p, claim by claim, dropping the parsed pages every
+ * SPLIT_STEP; ends the input when t is its last piece. t->r: 0, 1 if t
+ * holds a NUL byte or a line too long, -1 with t->err set. */
+static void parse_piece(struct split *s, struct dump_parser *p,
+			struct piece *t, bool caller)
+{
+	size_t pos = t->start, dropped = t->start, stop;
+
+	while (!atomic_load_explicit(&s->failed, memory_order_relaxed) &&
+	       (stop = claim(s, t, pos)) > pos) {
+		t->r = parse_checked(s, p, pos, stop, &t->err);
+		if (t->r)
+			break;
+		pos = stop;
+		atomic_store_explicit(&t->done, pos - t->start, memory_order_relaxed);
+		if (pos - dropped >= SPLIT_STEP) {
+			if (s->how.mapped)
+				drop_pages(s->data + dropped, s->data + pos);
+			dropped = pos;
+			if (caller && input_progress)
+				report(s);
+		}
+	}
+	if (s->how.mapped)
+		drop_pages(s->data + dropped, s->data + pos);
+	if (!t->r && pos == s->len)
+		t->r = dump_parser_end(p, s->len, &t->err) < 0 ? -1 : 0;
+	if (t->r)
+		atomic_store(&s->failed, true);
+}
+
+static void piece_init(struct split *s, struct piece *t)
+{
+	goroutine_groups_init(&t->groups);
+	t->sink.groups = &t->groups;
+	t->sink.filter = s->sink->filter;
+	t->sink.want_dump = -1;		/* one dump, wanted or not */
+	t->sink.err = &t->err;
+	dump_parser_init(&t->parser, s->p->name, goroutine_sink_goroutine,
+			 goroutine_sink_dump, &t->sink);
+	t->parser.no_args = s->p->no_args;
+}
+
+/* Takes the second half of what is left of the piece with the most left
+ * (from a goroutine header on): the new piece, or NULL when no piece has
+ * how.steal_min left, or the one that has is parsed past the header
+ * found (or has none) by the time it is taken: the thread then stops. */
+static struct piece *steal(struct split *s)
+{
+	struct piece *from = NULL, *t = NULL;
+	size_t most = 0, want, end, at, i;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->npieces; i++) {
+		struct piece *c = &s->pieces[i];
+
+		if (c->end - c->claimed > most) {
+			most = c->end - c->claimed;
+			from = c;
+		}
+	}
+	want = from ? from->claimed + most / 2 : 0;
+	end = from ? from->end : 0;
+	pthread_mutex_unlock(&s->lock);
+	if (!from || most < s->how.steal_min || atomic_load(&s->failed))
+		return NULL;
+	/* outside the lock: on a hostile input this may scan far */
+	at = dump_split_point(s->data, end, want);
+	pthread_mutex_lock(&s->lock);
+	/* the owner may have parsed on, another thread taken the end */
+	if (at > from->claimed && at < from->end && s->npieces < PIECES_MAX) {
+		t = &s->pieces[s->npieces++];
+		atomic_init(&t->done, 0);
+		t->start = t->claimed = at;
+		t->end = from->end;
+		from->end = at;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (t)
+		piece_init(s, t);
+	return t;
+}
+
 static void parse_part(void *arg, unsigned i)
 {
 	struct split *s = arg;
-	struct part *t = &s->parts[i];
+	struct piece *t = &s->pieces[i];
 	struct dump_parser *p = i ? &t->parser : s->p;
-	size_t pos = t->start;
 
-	while (pos < t->end) {
-		size_t stop = step_end(s, pos, t->end, SPLIT_STEP);
-
-		t->r = parse_checked(s, p, pos, stop, &t->err);
-		if (t->r)
-			return;
-		if (s->mapped)
-			drop_pages(s->data + pos, s->data + stop);
-		atomic_store_explicit(&t->done, stop - t->start, memory_order_relaxed);
-		pos = stop;
-		if (i == 0 && input_progress)	/* on the caller's thread */
-			report(s);
+	parse_piece(s, p, t, i == 0);
+	while (!t->r && (t = steal(s)) != NULL) {
+		t->thread = i;
+		dump_parser_swap_input(p, &t->parser);
+		parse_piece(s, p, t, false);
+		dump_parser_swap_input(p, &t->parser);
 	}
-	if (i + 1 == s->n)
-		t->r = dump_parser_end(p, s->len, &t->err) < 0 ? -1 : 0;
 }
 
-/* Joins the parts after the first into part 0's parser and groups, or
- * says (1) that the split could have changed the answer. */
+static int by_start(const void *a, const void *b)
+{
+	const struct piece *x = *(struct piece *const *)a;
+	const struct piece *y = *(struct piece *const *)b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Joins the pieces after part 0, in input order, into part 0's parser
+ * and groups, or says (1) that the split could have changed the
+ * answer. */
 static int join(struct split *s, struct goroutine_sink *sink)
 {
 	struct dump_parser *p = s->p;
+	struct piece *order[PIECES_MAX];
+	/* the strings of each thread's parser in p's */
+	struct goroutine_str_map maps[WORKERS_MAX];
 	struct dump_info *d;
 	unsigned i;
+	int r = 0;
 
-	for (i = 0; i < s->n; i++)
-		if (s->parts[i].r)
-			return 1;
-	if (!p->ndumps)
+	if (atomic_load(&s->failed) || !p->ndumps)
 		return 1;
+	for (i = 0; i < s->npieces; i++)
+		order[i] = &s->pieces[i];
+	/* part 0 starts the input, and stays first */
+	qsort(order + 1, s->npieces - 1, sizeof(*order), by_start);
+	for (i = 0; i < s->n; i++)
+		goroutine_str_map_init(&maps[i], &p->strings,
+				       i ? &s->pieces[i].parser.strings : &p->strings);
 	d = &p->dumps[p->ndumps - 1];
-	for (i = 1; i < s->n; i++) {
-		struct part *t = &s->parts[i];
+	for (i = 1; i < s->npieces && r == 0; i++) {
+		struct piece *t = order[i];
 		const struct dump_info *td = &t->parser.dumps[0];
 
 		/* one dump, no preamble, no id of the dump before it: what
 		 * the serial parse would have taken as the same dump */
 		if (t->parser.ndumps != 1 || td->npreamble ||
-		    dump_idset_merge(p->ids, t->parser.ids) != 0)
-			return 1;
+		    dump_idset_merge(p->ids, t->parser.ids) != 0) {
+			r = 1;
+			break;
+		}
 		d->ngoroutines += td->ngoroutines;
 		d->truncated |= td->truncated;
 		p->total += t->parser.total;
 		p->lineno += t->parser.lineno;
 		/* its goroutines are in the input's last dump so far */
-		if (sink->want_dump <= 0 || sink->want_dump == (long)p->ndumps) {
-			if (goroutine_groups_merge(sink->groups, &p->strings,
-						   &t->groups, sink->err) != 0)
-				return 1;
-		}
+		if (sink->want_dump <= 0 || sink->want_dump == (long)p->ndumps)
+			r = goroutine_groups_merge(sink->groups, &maps[t->thread],
+						   &t->groups, sink->err) != 0;
 	}
-	return 0;
+	for (i = 0; i < s->n; i++)
+		goroutine_str_map_release(&maps[i]);
+	return r;
 }
 
 int goroutines_parse_split(struct dump_parser *p, struct goroutine_sink *sink,
-			   const char *data, size_t len, bool mapped,
-			   size_t max_line, unsigned n)
+			   const char *data, size_t len,
+			   const struct goroutines_split *how)
 {
+	unsigned n = how->nparts < WORKERS_MAX ? how->nparts : WORKERS_MAX;
 	struct split s;
 	unsigned i;
 	size_t at = 0;
 	int r;
 
-	if (n > WORKERS_MAX)
-		n = WORKERS_MAX;
 	memset(&s, 0, sizeof(s));
 	s.p = p;
+	s.sink = sink;
 	s.data = data;
 	s.len = len;
-	s.max_line = max_line;
-	s.mapped = mapped;
+	s.how = *how;
+	atomic_init(&s.failed, false);
+	s.pieces = calloc(PIECES_MAX, sizeof(*s.pieces));
+	if (!s.pieces || pthread_mutex_init(&s.lock, NULL) != 0) {
+		free(s.pieces);
+		return 1;
+	}
 	for (i = 0; i < n && at < len; i++) {
-		struct part *t = &s.parts[s.n++];
+		struct piece *t = &s.pieces[s.npieces++];
 
 		atomic_init(&t->done, 0);
-		t->start = at;
+		t->thread = i;
+		t->start = t->claimed = at;
 		at = i + 1 < n ? dump_split_point(data, len, len / n * (i + 1)) : len;
 		if (at < t->start)
 			at = len;
 		t->end = at;
 	}
-	if (s.n < 2)
-		return 1;
-	for (i = 1; i < s.n; i++) {
-		struct part *t = &s.parts[i];
-
-		goroutine_groups_init(&t->groups);
-		t->sink.groups = &t->groups;
-		t->sink.filter = sink->filter;
-		t->sink.want_dump = -1;		/* one dump, wanted or not */
-		t->sink.err = &t->err;
-		dump_parser_init(&t->parser, p->name, goroutine_sink_goroutine,
-				 goroutine_sink_dump, &t->sink);
-		t->parser.no_args = p->no_args;
+	s.n = s.npieces;
+	if (s.n >= 2) {
+		for (i = 1; i < s.n; i++)
+			piece_init(&s, &s.pieces[i]);
+		workers_run(s.n, parse_part, &s);
 	}
-	workers_run(s.n, parse_part, &s);
-	r = join(&s, sink);
-	for (i = 1; i < s.n; i++) {
-		dump_parser_release(&s.parts[i].parser);
-		goroutine_groups_release(&s.parts[i].groups);
+	r = s.n < 2 || join(&s, sink);
+	for (i = 1; i < s.npieces; i++) {
+		dump_parser_release(&s.pieces[i].parser);
+		goroutine_groups_release(&s.pieces[i].groups);
 	}
+	pthread_mutex_destroy(&s.lock);
+	free(s.pieces);
 	if (r) {
 		const char *name = p->name;
 		dump_goroutine_fn on_goroutine = p->on_goroutine;

@@ -82,6 +82,7 @@ static void test_goroutines__merge_maps_strings(void **state)
 		"main.w(0x3)\n\t/a.go:3 +0x1\n";
 	struct goroutine_groups first;
 	struct dump_parser other;
+	struct goroutine_str_map map;
 	const struct ggroup *g;
 
 	(void)state;
@@ -90,8 +91,9 @@ static void test_goroutines__merge_maps_strings(void **state)
 	goroutine_groups_init(&groups);
 	dump_parser_init(&other, "u", add, NULL, NULL);
 	assert_int_equal(dump_parse_buffer(&other, b, strlen(b), &err), 0);
-	assert_int_equal(goroutine_groups_merge(&first, &parser.strings, &groups,
-						&err), 0);
+	goroutine_str_map_init(&map, &parser.strings, &other.strings);
+	assert_int_equal(goroutine_groups_merge(&first, &map, &groups, &err), 0);
+	goroutine_str_map_release(&map);
 	goroutine_groups_release(&groups);
 	dump_parser_release(&other);	/* first keeps nothing of it */
 	assert_int_equal(first.total, 3);

@@ -50,10 +50,13 @@ static void add_goroutines(struct strbuf *sb, uint64_t first_id, size_t n,
 	}
 }
 
-/* What `leakscope goroutines --format=json` would print for text. */
+/* What `leakscope goroutines --format=json` would print for text: parsed
+ * serially (nparts 0) or split in nparts, with pieces taken by a thread
+ * done with its part when steal_min is left of another. */
 static char *report(const char *text, size_t len, long want_dump,
-		    unsigned nparts, int *split_r)
+		    unsigned nparts, size_t steal_min, int *split_r)
 {
+	struct goroutines_split how = { nparts, INPUT_LINE_MAX, false, steal_min };
 	struct goroutine_groups groups;
 	struct goroutine_filter filter;
 	struct goroutine_sink sink;
@@ -75,8 +78,7 @@ static char *report(const char *text, size_t len, long want_dump,
 	dump_parser_init(&p, "test", goroutine_sink_goroutine,
 			 goroutine_sink_dump, &sink);
 	if (nparts)
-		r = goroutines_parse_split(&p, &sink, text, len, false,
-					   INPUT_LINE_MAX, nparts);
+		r = goroutines_parse_split(&p, &sink, text, len, &how);
 	if (split_r)
 		*split_r = r;
 	if (r)
@@ -108,23 +110,46 @@ static char *report(const char *text, size_t len, long want_dump,
 	return out;
 }
 
-/* The report of text in 2..5 parts is the serial one; returns how many
- * of the splits went through (0 each: joined; else parsed again). */
-static unsigned check_same(const char *text, size_t len, long want_dump)
+/* The report of text in 2..5 parts is the serial one, whether threads
+ * take pieces of others' parts or not, and whichever they take; returns
+ * how many of the splits without pieces went through (0 each: joined;
+ * else parsed again), and in *pieces_joined (if not NULL) how many of
+ * the 16 with pieces did. */
+static unsigned check_same(const char *text, size_t len, long want_dump,
+			   unsigned *pieces_joined)
 {
-	char *want = report(text, len, want_dump, 0, NULL);
-	unsigned n, joined = 0;
+	char *want = report(text, len, want_dump, 0, 0, NULL);
+	unsigned n, joined = 0, joined_pieces = 0, k;
 
 	for (n = 2; n <= 5; n++) {
 		int r;
-		char *got = report(text, len, want_dump, n, &r);
+		char *got = report(text, len, want_dump, n, SIZE_MAX, &r);
 
 		assert_string_equal(got, want);
 		joined += r == 0;
 		free(got);
+		/* a piece whenever a byte is left: as many as can be */
+		for (k = 0; k < 4; k++) {
+			got = report(text, len, want_dump, n, 1, &r);
+			assert_string_equal(got, want);
+			joined_pieces += r == 0;
+			free(got);
+		}
 	}
+	if (pieces_joined)
+		*pieces_joined = joined_pieces;
 	free(want);
 	return joined;
+}
+
+/* For one dump of goroutines alone (a preamble before them at most):
+ * every split goes through, with pieces or without. */
+static void check_joined(const char *text, size_t len, long want_dump)
+{
+	unsigned pieces_joined;
+
+	assert_int_equal(check_same(text, len, want_dump, &pieces_joined), 4);
+	assert_int_equal(pieces_joined, 16);
 }
 
 static void test_goroutines_split__point_inside_goroutine(void **state)
@@ -166,9 +191,9 @@ static void test_goroutines_split__one_dump(void **state)
 
 	(void)state;
 	add_goroutines(&sb, 1, 3000, "\n");
-	assert_int_equal(check_same(sb.buf, sb.len, 0), 4);
-	assert_int_equal(check_same(sb.buf, sb.len, -1), 4);
-	check_same(sb.buf, sb.len, 1);
+	check_joined(sb.buf, sb.len, 0);
+	check_joined(sb.buf, sb.len, -1);
+	check_same(sb.buf, sb.len, 1, NULL);
 	strbuf_release(&sb);
 }
 
@@ -192,7 +217,7 @@ static void test_goroutines_split__many_groups(void **state)
 		strbuf_addf(&sb, "created by main.start%u in goroutine 1\n"
 			    "\t/src/main/start.go:%u +0x88\n\n", k % 5, 30 + k % 5);
 	}
-	assert_int_equal(check_same(sb.buf, sb.len, 0), 4);
+	check_joined(sb.buf, sb.len, 0);
 	strbuf_release(&sb);
 }
 
@@ -202,7 +227,7 @@ static void test_goroutines_split__crlf(void **state)
 
 	(void)state;
 	add_goroutines(&sb, 1, 2000, "\r\n");
-	assert_int_equal(check_same(sb.buf, sb.len, 0), 4);
+	check_joined(sb.buf, sb.len, 0);
 	strbuf_release(&sb);
 }
 
@@ -215,8 +240,8 @@ static void test_goroutines_split__truncated_last(void **state)
 	add_goroutines(&sb, 1, 2000, "\n");
 	/* in the middle of a file line, of a frame line, after a header */
 	for (cut = sb.len - 40; cut > sb.len - 200; cut -= 7) {
-		check_same(sb.buf, cut, 0);
-		check_same(sb.buf, cut, -1);
+		check_same(sb.buf, cut, 0, NULL);
+		check_same(sb.buf, cut, -1, NULL);
 	}
 	strbuf_release(&sb);
 }
@@ -230,15 +255,15 @@ static void test_goroutines_split__several_dumps(void **state)
 	add_goroutines(&sb, 1, 1000, "\n");
 	add_goroutines(&sb, 500, 1500, "\n");
 	add_goroutines(&sb, 1, 700, "\n");
-	check_same(sb.buf, sb.len, 0);
-	check_same(sb.buf, sb.len, -1);
-	check_same(sb.buf, sb.len, 1);
-	check_same(sb.buf, sb.len, 2);
-	check_same(sb.buf, sb.len, 3);
+	check_same(sb.buf, sb.len, 0, NULL);
+	check_same(sb.buf, sb.len, -1, NULL);
+	check_same(sb.buf, sb.len, 1, NULL);
+	check_same(sb.buf, sb.len, 2, NULL);
+	check_same(sb.buf, sb.len, 3, NULL);
 	/* and a panic after goroutines starts one too */
 	strbuf_addstr(&sb, "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\tm.go:1\n");
-	check_same(sb.buf, sb.len, 0);
-	check_same(sb.buf, sb.len, 4);
+	check_same(sb.buf, sb.len, 0, NULL);
+	check_same(sb.buf, sb.len, 4, NULL);
 	strbuf_release(&sb);
 }
 
@@ -249,11 +274,11 @@ static void test_goroutines_split__preamble(void **state)
 	(void)state;
 	strbuf_addstr(&sb, "some log line\npanic: boom\n\n");
 	add_goroutines(&sb, 1, 2000, "\n");
-	assert_int_equal(check_same(sb.buf, sb.len, 0), 4);
+	check_joined(sb.buf, sb.len, 0);
 	/* registers of a crash in the middle: a preamble line in a part */
 	strbuf_addstr(&sb, "rax    0x0\nrbx    0x1\n\n");
 	add_goroutines(&sb, 5000, 1000, "\n");
-	check_same(sb.buf, sb.len, 0);
+	check_same(sb.buf, sb.len, 0, NULL);
 	strbuf_release(&sb);
 }
 
@@ -267,7 +292,7 @@ static void test_goroutines_split__many_states(void **state)
 	for (i = 0; i < 1200; i++)
 		strbuf_addf(&sb, "goroutine %u [state %u]:\nmain.f()\n\tf.go:1\n\n",
 			    i + 1, (i * 5 + i / 100) % 12);
-	check_same(sb.buf, sb.len, 0);
+	check_same(sb.buf, sb.len, 0, NULL);
 	strbuf_release(&sb);
 }
 
@@ -283,13 +308,14 @@ static void test_goroutines_split__missing_file_lines(void **state)
 		strbuf_addf(&sb, "goroutine %u [select]:\nmain.f()\n%s"
 			    "created by main.g\n%s\n", i + 1,
 			    i % 2 ? "" : "\tf.go:1\n", i % 3 ? "" : "\tg.go:2\n");
-	assert_int_equal(check_same(sb.buf, sb.len, 0), 4);
+	check_joined(sb.buf, sb.len, 0);
 	strbuf_release(&sb);
 }
 
 static void test_goroutines_split__nul(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
+	unsigned pieces_joined;
 
 	(void)state;
 	/* the same name as far as C strings go, in the first part and the
@@ -300,7 +326,8 @@ static void test_goroutines_split__nul(void **state)
 	strbuf_addstr(&sb, "goroutine 5000 [select]:\nmain.a");
 	strbuf_addch(&sb, '\0');
 	strbuf_addstr(&sb, "b()\n\tf.go:1\n\n");
-	assert_int_equal(check_same(sb.buf, sb.len, 0), 0);
+	assert_int_equal(check_same(sb.buf, sb.len, 0, &pieces_joined), 0);
+	assert_int_equal(pieces_joined, 0);
 	strbuf_release(&sb);
 }
 
@@ -310,6 +337,7 @@ static void test_goroutines_split__long_line_parses_again(void **state)
 	struct goroutine_groups groups;
 	struct goroutine_filter filter;
 	struct goroutine_sink sink = { &groups, &filter, 0, NULL };
+	struct goroutines_split how = { 3, 1000, false, GOROUTINES_STEAL_MIN };
 	struct dump_parser p;
 	int i;
 
@@ -325,7 +353,7 @@ static void test_goroutines_split__long_line_parses_again(void **state)
 	dump_parser_init(&p, "test", goroutine_sink_goroutine,
 			 goroutine_sink_dump, &sink);
 	/* the caller's line limit, which input_getline() would enforce */
-	assert_int_equal(goroutines_parse_split(&p, &sink, sb.buf, sb.len, false, 1000, 3), 1);
+	assert_int_equal(goroutines_parse_split(&p, &sink, sb.buf, sb.len, &how), 1);
 	assert_int_equal(p.ndumps, 0);
 	assert_int_equal(p.total, 0);
 	assert_int_equal(groups.n, 0);
