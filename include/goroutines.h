@@ -185,8 +185,8 @@ struct goroutines_split {
  * done with its own, see GOROUTINES_STEAL_MIN), then merged in input
  * order. Parts must not see anything the split could get wrong: a part
  * after the first that starts another dump, has a preamble line or
- * repeats an id of the dump before it, a NUL byte (strings are compared
- * as C strings when merged), a line longer than how->max_line, an error
+ * repeats an id of the dump before it, a NUL byte in a function, file
+ * or state (merged, strings are C strings), a line longer than how->max_line, an error
  * (out of memory) or a merge that could differ make it return 1 having
  * reset p and sink->groups, and so does an input too small to split:
  * the caller then parses serially. 0 when done. */

@@ -8,6 +8,7 @@
 #ifndef LEAKSCOPE_INTERN_H
 #define LEAKSCOPE_INTERN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,9 @@ struct intern {
 	struct intern_slot *slots;	/* open addressing */
 	size_t cap;		/* power of two, or 0 */
 	size_t count;
+	/* a string with a NUL byte was interned: as a C string it reads
+	 * shorter, and the same as another */
+	bool has_nul;
 };
 
 void intern_init(struct intern *t, struct arena *arena);

@@ -15,13 +15,6 @@
  * is mapped, and mapped pages count in the resident size. */
 #define SPLIT_STEP ((size_t)8 << 20)
 
-/* A part looks for a NUL byte (which sends the input to the serial
- * parse) this many bytes ahead of the parser, not a whole step: the
- * bytes are still in the core's cache when the parser reads them.
- * 64 MiB bench dump, medians of 40 alternating runs: 43.9-44.8 ms with
- * the check a step ahead, 42.0-42.8 with it here, 41.0-41.9 with none. */
-#define CHECK_STEP ((size_t)64 << 10)
-
 /* A thread claims this much of its piece at a time, under the lock
  * that a thread taking the rest of the piece takes too: at 64 KiB a
  * claim, the two threads met on the lock often enough to sleep on it
@@ -112,29 +105,9 @@ static size_t claim(struct split *s, struct piece *t, size_t pos)
 	return stop;
 }
 
-/* Parses data[pos..end) (whole lines) with p: 0, 1 if it holds a NUL
- * byte or a line too long, -1 with err set. */
-static int parse_checked(struct split *s, struct dump_parser *p, size_t pos,
-			 size_t end, struct ls_error *err)
-{
-	while (pos < end) {
-		size_t stop = step_end(s, pos, end, CHECK_STEP);
-		int r;
-
-		if (memchr(s->data + pos, '\0', stop - pos))
-			return 1;
-		r = dump_parse_lines(p, s->data + pos, stop - pos,
-				     s->how.max_line, err);
-		if (r)
-			return r;
-		pos = stop;
-	}
-	return 0;
-}
-
 /* Parses piece t with p, claim by claim, dropping the parsed pages every
  * SPLIT_STEP; ends the input when t is its last piece. t->r: 0, 1 if t
- * holds a NUL byte or a line too long, -1 with t->err set. */
+ * holds a line too long, -1 with t->err set. */
 static void parse_piece(struct split *s, struct dump_parser *p,
 			struct piece *t, bool caller)
 {
@@ -142,7 +115,8 @@ static void parse_piece(struct split *s, struct dump_parser *p,
 
 	while (!atomic_load_explicit(&s->failed, memory_order_relaxed) &&
 	       (stop = claim(s, t, pos)) > pos) {
-		t->r = parse_checked(s, p, pos, stop, &t->err);
+		t->r = dump_parse_lines(p, s->data + pos, stop - pos,
+					s->how.max_line, &t->err);
 		if (t->r)
 			break;
 		pos = stop;
@@ -253,6 +227,10 @@ static int join(struct split *s, struct goroutine_sink *sink)
 
 	if (atomic_load(&s->failed) || !p->ndumps)
 		return 1;
+	/* merged, strings are C strings: "a\0b" would become "a" */
+	for (i = 0; i < s->n; i++)
+		if ((i ? &s->pieces[i].parser : p)->strings.has_nul)
+			return 1;
 	for (i = 0; i < s->npieces; i++)
 		order[i] = &s->pieces[i];
 	/* part 0 starts the input, and stays first */

@@ -15,6 +15,7 @@ void intern_init(struct intern *t, struct arena *arena)
 	t->slots = NULL;
 	t->cap = 0;
 	t->count = 0;
+	t->has_nul = false;
 }
 
 void intern_release(struct intern *t)
@@ -23,6 +24,7 @@ void intern_release(struct intern *t)
 	t->slots = NULL;
 	t->cap = 0;
 	t->count = 0;
+	t->has_nul = false;
 }
 
 /* Sixteen bytes at a time in two independent lanes (FNV-1a byte by
@@ -137,6 +139,8 @@ const char *intern_str(struct intern *t, const char *s, size_t len)
 	copy = arena_strndup(t->arena, s, len);
 	if (!copy)
 		return NULL;
+	if (memchr(s, '\0', len))
+		t->has_nul = true;
 	slot->s = copy;
 	slot->len = tlen;
 	slot->hash = tag;

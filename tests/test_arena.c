@@ -248,6 +248,10 @@ static void test_intern__same_pointer(void **state)
 	assert_ptr_equal(x, y);
 	assert_ptr_not_equal(x, z);
 	assert_ptr_equal(intern_str(&t, "", 0), intern_str(&t, "abc", 0));
+	/* a NUL byte inside a string is kept, and said */
+	assert_false(t.has_nul);
+	assert_ptr_not_equal(intern_str(&t, "main.a\0b", 8), intern_str(&t, "main.a", 6));
+	assert_true(t.has_nul);
 	/* many strings: survives rehashing, still one copy each */
 	for (i = 0; i < 5000; i++) {
 		int n = snprintf(name, sizeof(name), "pkg.F%d", i);
@@ -260,7 +264,7 @@ static void test_intern__same_pointer(void **state)
 
 		assert_ptr_equal(intern_str(&t, name, (size_t)n), kept[i]);
 	}
-	assert_int_equal(t.count, 5002);
+	assert_int_equal(t.count, 5004);
 	intern_release(&t);
 	arena_release(&a);
 }

@@ -331,6 +331,25 @@ static void test_goroutines_split__nul(void **state)
 	strbuf_release(&sb);
 }
 
+/* A NUL byte where nothing is merged (arguments, ignored by grouping)
+ * does not keep a dump from being split, nor change its report. */
+static void test_goroutines_split__nul_in_args(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned i;
+
+	(void)state;
+	add_goroutines(&sb, 1, 1000, "\n");
+	for (i = 0; i < 3; i++) {
+		strbuf_addf(&sb, "goroutine %u [select]:\nmain.a(0x1", 5000 + i);
+		strbuf_addch(&sb, '\0');
+		strbuf_addstr(&sb, ")\n\tf.go:1 +0x1\n\n");
+		add_goroutines(&sb, 6000 + 1000 * i, 1000, "\n");
+	}
+	check_joined(sb.buf, sb.len, 0);
+	strbuf_release(&sb);
+}
+
 static void test_goroutines_split__long_line_parses_again(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -377,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_goroutines_split__many_states),
 		cmocka_unit_test(test_goroutines_split__missing_file_lines),
 		cmocka_unit_test(test_goroutines_split__nul),
+		cmocka_unit_test(test_goroutines_split__nul_in_args),
 		cmocka_unit_test(test_goroutines_split__long_line_parses_again),
 	};
 
