@@ -15,6 +15,15 @@ void json_stream_init(struct json_stream *js, FILE *fp, int precision)
 	js->depth = 0;
 	js->first = true;
 	js->key = NULL;
+	js->point = localeconv()->decimal_point[0];
+}
+
+void json_stream_continue(struct json_stream *js, FILE *fp,
+			  const struct json_stream *at)
+{
+	*js = *at;
+	js->fp = fp;
+	js->key = NULL;
 }
 
 /* The length of the UTF-8 sequence at s, or 0 when jansson's utf8_check
@@ -76,13 +85,13 @@ static void write_string(FILE *fp, const char *s)
 	const char *run = s;
 	char esc[6] = { '\\', 'u', '0', '0' };
 
-	putc('"', fp);
+	putc_unlocked('"', fp);
 	for (;; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		fwrite(run, 1, (size_t)(s - run), fp);
+		fwrite_unlocked(run, 1, (size_t)(s - run), fp);
 		if (!c)
 			break;
 		run = s + 1;
@@ -92,12 +101,12 @@ static void write_string(FILE *fp, const char *s)
 		if (esc[1] == 'u') {
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 0xF];
-			fwrite(esc, 1, 6, fp);
+			fwrite_unlocked(esc, 1, 6, fp);
 		} else {
-			fwrite(esc, 1, 2, fp);
+			fwrite_unlocked(esc, 1, 2, fp);
 		}
 	}
-	putc('"', fp);
+	putc_unlocked('"', fp);
 }
 
 /* A newline and two spaces per level of depth. */
@@ -106,11 +115,11 @@ static void write_indent(FILE *fp, unsigned depth)
 	static const char spaces[] = "                                ";
 	size_t n = (size_t)depth * 2;
 
-	putc('\n', fp);
+	putc_unlocked('\n', fp);
 	while (n) {
 		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
 
-		fwrite(spaces, 1, k, fp);
+		fwrite_unlocked(spaces, 1, k, fp);
 		n -= k;
 	}
 }
@@ -121,13 +130,13 @@ static void start_value(struct json_stream *js)
 {
 	if (js->depth) {
 		if (!js->first)
-			putc(',', js->fp);
+			putc_unlocked(',', js->fp);
 		write_indent(js->fp, js->depth);
 	}
 	js->first = false;
 	if (js->key) {
 		write_string(js->fp, js->key);
-		fwrite(": ", 1, 2, js->fp);
+		fwrite_unlocked(": ", 1, 2, js->fp);
 		js->key = NULL;
 	}
 }
@@ -135,7 +144,7 @@ static void start_value(struct json_stream *js)
 static void begin(struct json_stream *js, char open)
 {
 	start_value(js);
-	putc(open, js->fp);
+	putc_unlocked(open, js->fp);
 	js->depth++;
 	js->first = true;
 }
@@ -145,7 +154,7 @@ static void end(struct json_stream *js, char close)
 	js->depth--;
 	if (!js->first)
 		write_indent(js->fp, js->depth);
-	putc(close, js->fp);
+	putc_unlocked(close, js->fp);
 	js->first = false;
 }
 
@@ -195,7 +204,7 @@ int json_stream_string_or_null(struct json_stream *js, const char *s)
 int json_stream_real(struct json_stream *js, double v)
 {
 	char buf[100], *p, *e;
-	char point = localeconv()->decimal_point[0];
+	char point = js->point;
 	int len;
 
 	if (!isfinite(v)) {
@@ -221,7 +230,7 @@ int json_stream_real(struct json_stream *js, double v)
 		len -= (int)(e - p);
 	}
 	start_value(js);
-	fwrite(buf, 1, (size_t)len, js->fp);
+	fwrite_unlocked(buf, 1, (size_t)len, js->fp);
 	return 0;
 }
 
@@ -231,19 +240,19 @@ void json_stream_integer(struct json_stream *js, long long v)
 	char *p = strbuf_lld_digits(end, v);
 
 	start_value(js);
-	fwrite(p, 1, (size_t)(end - p), js->fp);
+	fwrite_unlocked(p, 1, (size_t)(end - p), js->fp);
 }
 
 void json_stream_bool(struct json_stream *js, bool v)
 {
 	start_value(js);
-	fputs(v ? "true" : "false", js->fp);
+	fputs_unlocked(v ? "true" : "false", js->fp);
 }
 
 void json_stream_null(struct json_stream *js)
 {
 	start_value(js);
-	fputs("null", js->fp);
+	fputs_unlocked("null", js->fp);
 }
 
 int json_stream_member_string(struct json_stream *js, const char *key,
@@ -291,6 +300,6 @@ void json_stream_member_value_type(struct json_stream *js, const char *key,
 
 int json_stream_finish(struct json_stream *js)
 {
-	putc('\n', js->fp);
+	putc_unlocked('\n', js->fp);
 	return ferror(js->fp) ? -1 : 0;
 }

@@ -4,10 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "goroutines.h"
+#include "strbuf.h"
 
 static struct goroutine_groups groups;
 static struct ls_error err;
@@ -216,6 +219,68 @@ static void test_goroutines__dump_to_profile(void **state)
 	profile_release(&p);
 }
 
+/* The JSON report of thousands of groups, written by several threads in
+ * runs and rounds (LEAKSCOPE_THREADS=3, set in main), is one document
+ * laid out as jansson lays it out, with every group and id. */
+static void test_goroutines__json_in_runs(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct goroutines_meta meta;
+	json_t *root, *list;
+	json_error_t jerr;
+	char *out = NULL, *want;
+	size_t outlen = 0, i, ids = 0;
+	FILE *fp;
+	unsigned id;
+
+	(void)state;
+	for (id = 1; id <= 30000; id++) {
+		unsigned k = id * 7919 % 3000;
+
+		strbuf_addf(&sb, "goroutine %u [%s, %u minutes]:\n", id,
+			    id % 3 ? "select" : "chan receive", id % 7);
+		strbuf_addf(&sb, "pkg%u.leaf%u(0x1)\n\t/src/p/leaf.go:%u +0x1d\n",
+			    k % 7, k, 10 + k % 5);
+		strbuf_addf(&sb, "main.mid%u(...)\n\t/src/main/\"q\"\\mid.go:%u\n"
+			    "created by main.start in goroutine 1\n"
+			    "\t/src/main/start.go:30 +0x88\n\n", k % 11, 20 + k % 3);
+	}
+	parse(sb.buf);
+	strbuf_release(&sb);
+	assert_int_equal(groups.n, 3000);
+	memset(&meta, 0, sizeof(meta));
+	meta.source = "t";
+	meta.reason = "";
+	fp = open_memstream(&out, &outlen);
+	assert_non_null(fp);
+	assert_int_equal(goroutines_write_json(fp, &groups, &meta), 0);
+	assert_int_equal(fclose(fp), 0);
+	root = json_loads(out, 0, &jerr);
+	assert_non_null(root);
+	want = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				JSON_REAL_PRECISION(15));
+	assert_non_null(want);
+	assert_int_equal(strlen(out), strlen(want) + 1);
+	assert_memory_equal(out, want, strlen(want));
+	list = json_object_get(root, "groups");
+	assert_int_equal(json_array_size(list), 3000);
+	for (i = 0; i < json_array_size(list); i++) {
+		json_t *g = json_array_get(list, i);
+		json_t *f0 = json_array_get(json_object_get(g, "frames"), 0);
+
+		/* in rank order */
+		assert_int_equal(json_integer_value(json_object_get(g, "count")),
+				 groups.list[i]->count);
+		assert_string_equal(json_string_value(json_object_get(f0, "func")),
+				    groups.list[i]->frames[0].func);
+		ids += json_array_size(json_object_get(g, "ids"));
+	}
+	assert_int_equal(ids, 30000);
+	free(want);
+	json_decref(root);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,7 +292,11 @@ int main(void)
 		cmocka_unit_test(test_goroutines__parse_wait),
 		cmocka_unit_test(test_goroutines__state_weight),
 		cmocka_unit_test(test_goroutines__dump_to_profile),
+		cmocka_unit_test(test_goroutines__json_in_runs),
 	};
+
+	/* before anything asks workers_count(), which keeps its answer */
+	setenv("LEAKSCOPE_THREADS", "3", 1);
 
 	dump_parser_init(&parser, "t", NULL, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, teardown);
