@@ -30,8 +30,9 @@
 /* One stretch of the input, parsed by one thread: parts 0..n-1 are the
  * threads' own, the ones after them were taken from another's. */
 struct piece {
-	/* part 0's is the caller's parser; the others' hold the input
-	 * state of the piece (dump_parser_swap_input) */
+	/* parts 1..n-1: their thread's parser; a piece taken: what its
+	 * thread's parser read of it (dump_parser_swap_input). Part 0 is
+	 * parsed by the caller's parser (split.p), and leaves this unused. */
 	struct dump_parser parser;
 	struct goroutine_groups groups;
 	struct goroutine_sink sink;
