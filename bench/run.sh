@@ -6,7 +6,8 @@
 #   sh bench/run.sh validate   check the inputs with panicparse and go tool pprof
 #
 # Environment:
-#   BENCH_RUNS=N     runs per command, medians reported (default 5)
+#   BENCH_RUNS=N     runs per command, medians reported (default 5);
+#                    leakscope runs N times before each reference run
 #   BENCH_BIG=1      also generate the 1M-goroutine dumps (~3 GiB each) and run
 #                    the `cat big | leakscope goroutines -` row
 #   BENCH_ONLY="top goroutines"   run only these rows
@@ -176,6 +177,39 @@ timed() {
 	t_status=$(cut -d' ' -f3 "$tmp/$name.m" | sort -n | tail -n 1)
 }
 
+# spread LSNAME LSCMD REFNAME REFCMD: LSCMD in $RUNS batches of $RUNS
+# runs, one before each of REFCMD's $RUNS runs (outputs to /dev/null);
+# sets ls_* from all of LSCMD's runs and t_* from REFCMD's. The
+# reference's runs take seconds each, leakscope's five a quarter of one:
+# run back to back, a slow spell of this machine (a second or two, one
+# virtual CPU slowed) could fall on all of leakscope's and one of the
+# reference's. Spread so, it falls on both tools' alike.
+spread() {
+	rm -f "$tmp/$1.m" "$tmp/$3.m"
+	j=0
+	while [ $j -lt "$RUNS" ]; do
+		j=$((j + 1))
+		i=0
+		while [ $i -lt "$RUNS" ]; do
+			i=$((i + 1))
+			say "  $1 batch $j/$RUNS run $i/$RUNS"
+			"$MEASURE" -o "$tmp/$1.m" sh -c "$2" > /dev/null 2> "$tmp/$1.err" ||
+				die "cannot measure $2"
+		done
+		say "  $3 run $j/$RUNS"
+		"$MEASURE" -o "$tmp/$3.m" sh -c "$4" > /dev/null 2> "$tmp/$3.err" ||
+			die "cannot measure $4"
+	done
+	ls_t_wall=$(median "$tmp/$1.m" 1)
+	ls_t_rss=$(median "$tmp/$1.m" 2)
+	ls_t_cpu=$(median "$tmp/$1.m" 4)
+	ls_t_status=$(cut -d' ' -f3 "$tmp/$1.m" | sort -n | tail -n 1)
+	t_wall=$(median "$tmp/$3.m" 1)
+	t_rss=$(median "$tmp/$3.m" 2)
+	t_cpu=$(median "$tmp/$3.m" 4)
+	t_status=$(cut -d' ' -f3 "$tmp/$3.m" | sort -n | tail -n 1)
+}
+
 implemented() {
 	"$LEAKSCOPE" --help 2>&1 | grep -Eq "^[[:space:]]+$1([[:space:]]|\$)"
 }
@@ -225,7 +259,13 @@ row() {
 		r_floortext="$r_floortext/$(secs "$t_wall")"
 	fi
 
+	have_ref=0
+	if { [ "$r_refkind" = go ] && [ $have_go = 1 ]; } ||
+	   { [ "$r_refkind" = panicparse ] && [ $have_pp = 1 ]; }; then
+		have_ref=1
+	fi
 	ls_wall='' ls_rss='' ls_text='' ls_rsstext='' ls_cputext=''
+	spread_done=0
 	if ! implemented "$r_sub"; then
 		ls_text='not implemented'
 	else
@@ -237,27 +277,38 @@ row() {
 		t_status=0
 		sh -c "$r_ls" > "$tmp/leakscope.out" 2> "$tmp/leakscope.err" ||
 			t_status=$?
-		if [ "$t_status" = 0 ] && [ -s "$tmp/leakscope.out" ]; then
-			timed leakscope /dev/null sh -c "$r_ls"
-		fi
 		if [ "$t_status" != 0 ]; then
 			ls_text="exit $t_status"
 			say "  leakscope: $(head -n 1 "$tmp/leakscope.err")"
 		elif [ ! -s "$tmp/leakscope.out" ]; then
 			ls_text='no output'
 		else
-			ls_wall=$t_wall ls_rss=$t_rss
-			ls_text=$(secs "$t_wall") ls_rsstext=$(kib "$t_rss")
-			ls_cputext=$(secs "$t_cpu")
+			if [ $have_ref = 1 ]; then
+				spread leakscope "$r_ls" reference "$r_ref"
+				spread_done=1
+				ls_status=$ls_t_status
+			else
+				timed leakscope /dev/null sh -c "$r_ls"
+				ls_t_wall=$t_wall ls_t_rss=$t_rss ls_t_cpu=$t_cpu
+				ls_status=$t_status
+			fi
+			if [ "$ls_status" != 0 ]; then
+				ls_text="exit $ls_status"
+			else
+				ls_wall=$ls_t_wall ls_rss=$ls_t_rss
+				ls_text=$(secs "$ls_t_wall") ls_rsstext=$(kib "$ls_t_rss")
+				ls_cputext=$(secs "$ls_t_cpu")
+			fi
 		fi
 	fi
 
 	ref_wall='' ref_rss='' ref_text='n/a' ref_rsstext='n/a'
 	if [ -z "$r_refkind" ]; then
 		ref_text='-' ref_rsstext='-'
-	elif { [ "$r_refkind" = go ] && [ $have_go = 1 ]; } ||
-	     { [ "$r_refkind" = panicparse ] && [ $have_pp = 1 ]; }; then
-		timed reference /dev/null sh -c "$r_ref"
+	elif [ $have_ref = 1 ]; then
+		if [ $spread_done = 0 ]; then
+			timed reference /dev/null sh -c "$r_ref"
+		fi
 		if [ "$t_status" != 0 ]; then
 			ref_text="exit $t_status"
 			say "  reference: $(head -n 1 "$tmp/reference.err")"
@@ -304,7 +355,8 @@ say "leakscope: $LS; $RUNS runs per command; go: $([ $have_go = 1 ] && go versio
 	"panicparse: $([ $have_pp = 1 ] && echo installed || echo none)"
 : > "$tmp/table"
 {
-	echo "# leakscope bench $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, medians of $RUNS runs," \
+	echo "# leakscope bench $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, medians of $RUNS runs" \
+		"(leakscope: $RUNS batches of $RUNS, one before each reference run)," \
 		"LEAKSCOPE_THREADS=${LEAKSCOPE_THREADS:-unset (all cores)}"
 	header
 } | tee "$tmp/head"
