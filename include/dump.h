@@ -113,8 +113,9 @@ struct dump_parser {
 	 * copy per frame. False after dump_parser_init(). */
 	bool no_args;
 
-	/* What was read of the input, from here to ids: what
-	 * dump_parser_swap_input() exchanges (with ctx); a field added
+	/* What was read of the input, from here to ids but for the
+	 * buffers frames, scratch and args_off: what
+	 * dump_parser_swap_input() exchanges (with ctx). A field added
 	 * here must be added there. */
 	struct dump_info *dumps;
 	size_t ndumps, adumps;
