@@ -159,10 +159,12 @@ int goroutine_groups_merge(struct goroutine_groups *into,
  * worth it. */
 #define GOROUTINES_SPLIT_MIN ((size_t)4 << 20)
 
-/* A thread that has parsed its part of a split goes on with the second
- * half of what is left of the part with the most left, when that is at
- * least this much (struct goroutines_split.steal_min): a CPU may run
- * slower than another for seconds, and the others would wait for it. */
+/* A thread that has parsed its part of a split goes on with the end of
+ * what is left of the part with the most left, when that is at least
+ * this much (struct goroutines_split.steal_min): as much of it as makes
+ * both threads end at once at the speeds they have had (a quarter to
+ * three quarters). A CPU may run slower than another for seconds, and
+ * the others would wait for it. */
 #define GOROUTINES_STEAL_MIN ((size_t)3 << 20)
 
 /* How goroutines_parse_split() parses its input. */

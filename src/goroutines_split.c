@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "input.h"
@@ -42,8 +43,14 @@ struct piece {
 					 * when another thread takes the
 					 * rest, claimed grows as parsed */
 	atomic_size_t done;		/* bytes parsed, for progress */
+	uint64_t started;		/* when it was started (now_ns()) */
 	unsigned thread;		/* whose parser parsed it */
 	int r;
+};
+
+/* What a thread has parsed so far, for its speed. */
+struct pace {
+	uint64_t bytes, ns;
 };
 
 struct split {
@@ -56,7 +63,16 @@ struct split {
 	struct piece *pieces;		/* PIECES_MAX */
 	unsigned n, npieces;		/* threads; pieces so far (lock) */
 	atomic_bool failed;
+	struct pace paces[WORKERS_MAX];	/* each thread's own */
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void drop_pages(const char *from, const char *to)
 {
@@ -150,14 +166,43 @@ static void piece_init(struct split *s, struct piece *t)
 	t->parser.no_args = s->p->no_args;
 }
 
-/* Takes the second half of what is left of the piece with the most left
- * (from a goroutine header on): the new piece, or NULL when no piece has
+/* Where thread `self` should take the rest of from, which has `most`
+ * bytes left unclaimed: so that both end at once at the speeds they have
+ * parsed at so far (from's owner on from, self on its pieces before),
+ * taking a quarter of what is left at least and three at most. A slowed
+ * CPU parses at half speed for seconds: halves would leave its thread
+ * the last to end. Under split.lock. */
+static size_t steal_point(const struct split *s, const struct piece *from,
+			  size_t most, unsigned self, uint64_t now)
+{
+	const struct pace *mine = &s->paces[self];
+	size_t lo = from->claimed + most / 4, hi = from->end - most / 4;
+	size_t done = atomic_load_explicit(&from->done, memory_order_relaxed);
+	double theirs, ours, at;
+
+	if (!done || now <= from->started || !mine->bytes || !mine->ns)
+		return from->claimed + most / 2;
+	theirs = (double)done / (double)(now - from->started);
+	ours = (double)mine->bytes / (double)mine->ns;
+	/* (at - parsed) / theirs == (end - at) / ours */
+	at = (theirs * (double)from->end +
+	      ours * (double)(from->start + done)) / (theirs + ours);
+	if (at < (double)lo)
+		return lo;
+	if (at > (double)hi)
+		return hi;
+	return (size_t)at;
+}
+
+/* Takes the rest of the piece with the most left, from a goroutine
+ * header at steal_point() on: the new piece, or NULL when no piece has
  * how.steal_min left, or the one that has is parsed past the header
  * found (or has none) by the time it is taken: the thread then stops. */
-static struct piece *steal(struct split *s)
+static struct piece *steal(struct split *s, unsigned self)
 {
 	struct piece *from = NULL, *t = NULL;
-	size_t most = 0, want, end, at, i;
+	size_t most = 0, want = 0, end = 0, at, i;
+	uint64_t now = now_ns();
 
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < s->npieces; i++) {
@@ -168,8 +213,10 @@ static struct piece *steal(struct split *s)
 			from = c;
 		}
 	}
-	want = from ? from->claimed + most / 2 : 0;
-	end = from ? from->end : 0;
+	if (from) {
+		want = steal_point(s, from, most, self, now);
+		end = from->end;
+	}
 	pthread_mutex_unlock(&s->lock);
 	if (!from || most < s->how.steal_min || atomic_load(&s->failed))
 		return NULL;
@@ -180,6 +227,7 @@ static struct piece *steal(struct split *s)
 	if (at > from->claimed && at < from->end && s->npieces < PIECES_MAX) {
 		t = &s->pieces[s->npieces++];
 		atomic_init(&t->done, 0);
+		t->started = now_ns();
 		t->start = t->claimed = at;
 		t->end = from->end;
 		from->end = at;
@@ -190,6 +238,15 @@ static struct piece *steal(struct split *s)
 	return t;
 }
 
+/* Adds piece t, just parsed by thread i, to its pace. */
+static void paced(struct split *s, unsigned i, const struct piece *t)
+{
+	uint64_t now = now_ns();
+
+	s->paces[i].bytes += atomic_load_explicit(&t->done, memory_order_relaxed);
+	s->paces[i].ns += now > t->started ? now - t->started : 0;
+}
+
 static void parse_part(void *arg, unsigned i)
 {
 	struct split *s = arg;
@@ -197,11 +254,13 @@ static void parse_part(void *arg, unsigned i)
 	struct dump_parser *p = i ? &t->parser : s->p;
 
 	parse_piece(s, p, t, i == 0);
-	while (!t->r && (t = steal(s)) != NULL) {
+	paced(s, i, t);
+	while (!t->r && (t = steal(s, i)) != NULL) {
 		t->thread = i;
 		dump_parser_swap_input(p, &t->parser);
 		parse_piece(s, p, t, false);
 		dump_parser_swap_input(p, &t->parser);
+		paced(s, i, t);
 	}
 }
 
@@ -300,8 +359,12 @@ int goroutines_parse_split(struct dump_parser *p, struct goroutine_sink *sink,
 	}
 	s.n = s.npieces;
 	if (s.n >= 2) {
+		uint64_t now = now_ns();
+
 		for (i = 1; i < s.n; i++)
 			piece_init(&s, &s.pieces[i]);
+		for (i = 0; i < s.n; i++)
+			s.pieces[i].started = now;
 		workers_run(s.n, parse_part, &s);
 	}
 	r = s.n < 2 || join(&s, sink);
