@@ -169,9 +169,9 @@ static void piece_init(struct split *s, struct piece *t)
 /* Where thread `self` should take the rest of from, which has `most`
  * bytes left unclaimed: so that both end at once at the speeds they have
  * parsed at so far (from's owner on from, self on its pieces before),
- * taking a quarter of what is left at least and three at most. A slowed
- * CPU parses at half speed for seconds: halves would leave its thread
- * the last to end. Under split.lock. */
+ * taking at least a quarter of what is left and at most three quarters.
+ * A slowed CPU parses at half speed for seconds: halves would leave its
+ * thread the last to end. Under split.lock. */
 static size_t steal_point(const struct split *s, const struct piece *from,
 			  size_t most, unsigned self, uint64_t now)
 {
