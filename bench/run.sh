@@ -156,9 +156,18 @@ median() {
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# timed NAME OUT CMD...: run CMD $RUNS times with stdout to OUT; sets
-# t_wall (seconds), t_rss (KiB), t_cpu (user + system seconds) and
+# stats NAME: from the runs measured into $tmp/NAME.m, sets t_wall
+# (seconds), t_rss (KiB), t_cpu (user + system seconds), medians, and
 # t_status (the worst exit status).
+stats() {
+	t_wall=$(median "$tmp/$1.m" 1)
+	t_rss=$(median "$tmp/$1.m" 2)
+	t_cpu=$(median "$tmp/$1.m" 4)
+	t_status=$(cut -d' ' -f3 "$tmp/$1.m" | sort -n | tail -n 1)
+}
+
+# timed NAME OUT CMD...: run CMD $RUNS times with stdout to OUT; sets
+# t_* (stats).
 timed() {
 	name=$1
 	out=$2
@@ -171,15 +180,12 @@ timed() {
 		"$MEASURE" -o "$tmp/$name.m" "$@" > "$out" 2> "$tmp/$name.err" ||
 			die "cannot measure $*"
 	done
-	t_wall=$(median "$tmp/$name.m" 1)
-	t_rss=$(median "$tmp/$name.m" 2)
-	t_cpu=$(median "$tmp/$name.m" 4)
-	t_status=$(cut -d' ' -f3 "$tmp/$name.m" | sort -n | tail -n 1)
+	stats "$name"
 }
 
 # spread LSNAME LSCMD REFNAME REFCMD: LSCMD in $RUNS batches of $RUNS
 # runs, one before each of REFCMD's $RUNS runs (outputs to /dev/null);
-# sets ls_* from all of LSCMD's runs and t_* from REFCMD's. The
+# sets ls_t_* from all of LSCMD's runs and t_* from REFCMD's. The
 # reference's runs take seconds each, leakscope's five a quarter of one:
 # run back to back, a slow spell of this machine (a second or two, one
 # virtual CPU slowed) could fall on all of leakscope's and one of the
@@ -200,14 +206,9 @@ spread() {
 		"$MEASURE" -o "$tmp/$3.m" sh -c "$4" > /dev/null 2> "$tmp/$3.err" ||
 			die "cannot measure $4"
 	done
-	ls_t_wall=$(median "$tmp/$1.m" 1)
-	ls_t_rss=$(median "$tmp/$1.m" 2)
-	ls_t_cpu=$(median "$tmp/$1.m" 4)
-	ls_t_status=$(cut -d' ' -f3 "$tmp/$1.m" | sort -n | tail -n 1)
-	t_wall=$(median "$tmp/$3.m" 1)
-	t_rss=$(median "$tmp/$3.m" 2)
-	t_cpu=$(median "$tmp/$3.m" 4)
-	t_status=$(cut -d' ' -f3 "$tmp/$3.m" | sort -n | tail -n 1)
+	stats "$1"
+	ls_t_wall=$t_wall ls_t_rss=$t_rss ls_t_cpu=$t_cpu ls_t_status=$t_status
+	stats "$3"
 }
 
 implemented() {
