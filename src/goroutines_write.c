@@ -224,15 +224,47 @@ static int add_group_text(struct strbuf *sb, const struct ggroup *g,
  * rounds keep the memory at a few such buffers whatever the input. */
 #define TEXT_RUN_FRAMES 8192
 
+/* The groups [from, to) of the list that one run of a round formats. */
+struct span {
+	size_t from, to;
+};
+
+/* Cuts the next round from group `from` of n: at most `parts` spans,
+ * each ended once the weight() of its groups adds up to limit. Returns
+ * how many spans. */
+static unsigned cut_round(const struct goroutine_groups *gs, size_t from,
+			  size_t n, unsigned parts, size_t limit,
+			  size_t (*weight)(const struct ggroup *),
+			  struct span *spans)
+{
+	unsigned k = 0;
+
+	while (k < parts && from < n) {
+		size_t w = 0;
+
+		spans[k].from = from;
+		while (from < n && w < limit)
+			w += weight(gs->list[from++]);
+		spans[k++].to = from;
+	}
+	return k;
+}
+
+/* A group's weight in a text run: a line per frame, and its header. */
+static size_t text_weight(const struct ggroup *g)
+{
+	return g->nframes + 1;
+}
+
 struct text_run {
 	struct strbuf out;
-	size_t from, to;	/* groups [from, to) of the list */
 	int r;
 };
 
 struct text_job {
 	const struct goroutine_groups *gs;
 	bool color;
+	struct span spans[WORKERS_MAX];
 	struct text_run runs[WORKERS_MAX];
 };
 
@@ -244,27 +276,9 @@ static void write_text_part(void *arg, unsigned i)
 
 	strbuf_reset(&run->out);
 	run->r = 0;
-	for (k = run->from; k < run->to && run->r == 0; k++)
+	for (k = job->spans[i].from; k < job->spans[i].to && run->r == 0; k++)
 		run->r = add_group_text(&run->out, job->gs->list[k],
 					job->gs->has_states, job->color);
-}
-
-/* Cuts the next round from group `from` of n: at most `parts` runs, each
- * ended once it holds TEXT_RUN_FRAMES frames. Returns how many runs. */
-static unsigned text_round(struct text_job *job, size_t from, size_t n,
-			   unsigned parts)
-{
-	unsigned k = 0;
-
-	while (k < parts && from < n) {
-		size_t frames = 0;
-
-		job->runs[k].from = from;
-		while (from < n && frames < TEXT_RUN_FRAMES)
-			frames += job->gs->list[from++]->nframes + 1;
-		job->runs[k++].to = from;
-	}
-	return k;
 }
 
 /* Writes a formatted run of ~1 MB straight to fp's descriptor: through
@@ -324,8 +338,9 @@ int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 		parts = WORKERS_MAX;
 	for (k = 0; k < parts; k++)
 		strbuf_init(&job.runs[k].out);
-	for (i = 0; i < n && r == 0; i = job.runs[runs - 1].to) {
-		runs = text_round(&job, i, n, parts);
+	for (i = 0; i < n && r == 0; i = job.spans[runs - 1].to) {
+		runs = cut_round(gs, i, n, parts, TEXT_RUN_FRAMES, text_weight,
+				 job.spans);
 		workers_run(runs, write_text_part, &job);
 		for (k = 0; k < runs && r == 0; k++) {
 			r = job.runs[k].r;
@@ -457,15 +472,22 @@ struct json_run {
 	FILE *fp;			/* open_memstream() on buf */
 	char *buf;
 	size_t len;
-	size_t from, to;		/* groups [from, to) of the list */
 	int r;
 };
 
 struct json_job {
 	const struct goroutine_groups *gs;
 	const struct json_stream *at;	/* the document's, between groups */
+	struct span spans[WORKERS_MAX];
 	struct json_run runs[WORKERS_MAX];
 };
+
+/* A group's weight in a JSON run, about its lines: five a frame, one an
+ * id or a state, and its other members. */
+static size_t json_weight(const struct ggroup *g)
+{
+	return 16 + 5 * g->nframes + g->nstates + g->count;
+}
 
 static void write_json_part(void *arg, unsigned i)
 {
@@ -482,29 +504,9 @@ static void write_json_part(void *arg, unsigned i)
 		return;
 	}
 	json_stream_continue(&js, run->fp, job->at);
-	for (k = run->from; k < run->to; k++)
+	for (k = job->spans[i].from; k < job->spans[i].to; k++)
 		group_json(&js, job->gs->list[k]);
 	run->r = fclose(run->fp) != 0 || !run->buf ? -1 : 0;
-}
-
-/* Cuts the next round from group `from` of n, as text_round() does. */
-static unsigned json_round(struct json_job *job, size_t from, size_t n,
-			   unsigned parts)
-{
-	unsigned k = 0;
-
-	while (k < parts && from < n) {
-		size_t lines = 0;
-
-		job->runs[k].from = from;
-		while (from < n && lines < JSON_RUN_LINES) {
-			const struct ggroup *g = job->gs->list[from++];
-
-			lines += 16 + 5 * g->nframes + g->nstates + g->count;
-		}
-		job->runs[k++].to = from;
-	}
-	return k;
 }
 
 /* Writes groups [from, n) after the document's first at js's place. 0,
@@ -523,7 +525,8 @@ static int write_json_groups(FILE *fp, const struct json_stream *js,
 	if (parts > WORKERS_MAX)
 		parts = WORKERS_MAX;
 	while (from < n && r == 0 && !ferror(fp)) {
-		runs = json_round(&job, from, n, parts);
+		runs = cut_round(gs, from, n, parts, JSON_RUN_LINES, json_weight,
+				 job.spans);
 		workers_run(runs, write_json_part, &job);
 		for (k = 0; k < runs; k++) {
 			if (job.runs[k].r == 0 && r == 0)
@@ -531,7 +534,7 @@ static int write_json_groups(FILE *fp, const struct json_stream *js,
 			r |= job.runs[k].r;
 			free(job.runs[k].buf);
 		}
-		from = job.runs[runs - 1].to;
+		from = job.spans[runs - 1].to;
 	}
 	return r;
 }
