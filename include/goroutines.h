@@ -128,10 +128,15 @@ struct goroutine_sink {
 int goroutine_sink_dump(size_t index, void *ctx);
 int goroutine_sink_goroutine(const struct goroutine *g, void *ctx);
 
+/* Frees what only adding goroutines one by one (goroutine_groups_add)
+ * needs, for a groups now merged or ranked instead: its cache of groups
+ * by stack, 16 bytes a slot and two slots or more a group. Adding still
+ * works, and makes the cache again. */
+void goroutine_groups_trim(struct goroutine_groups *gs);
+
 /* The strings of one parser's table (from) interned again in another's
- * (to) by goroutine_groups_merge(), by address: kept across the merges
- * of groups built from the same table, each string is interned once.
- * from == to: each string is its own. */
+ * (to) by goroutine_groups_merge(), by address, each once. from == to:
+ * each string is its own. */
 struct goroutine_str_map {
 	struct intern *to;
 	const struct intern *from;
@@ -160,7 +165,8 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 #define GOROUTINES_SPLIT_MIN ((size_t)4 << 20)
 
 /* A thread that has parsed its part of a split goes on with the end of
- * what is left of the part with the most left, when that is at least
+ * what is left of the part with the most left (the caller's thread: of
+ * any part; another: of a part after its own), when that is at least
  * this much (struct goroutines_split.steal_min): as much of it as makes
  * both threads end at once at the speeds they have had (a quarter to
  * three quarters). A CPU may run slower than another for seconds, and

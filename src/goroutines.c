@@ -35,6 +35,13 @@ void goroutine_groups_reset(struct goroutine_groups *gs)
 	gs->truncated = false;
 }
 
+void goroutine_groups_trim(struct goroutine_groups *gs)
+{
+	free(gs->hints);
+	gs->hints = NULL;
+	gs->nhints = 0;
+}
+
 void goroutine_groups_release(struct goroutine_groups *gs)
 {
 	goroutine_groups_reset(gs);
