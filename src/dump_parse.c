@@ -25,6 +25,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "input.h"
 #include "zalloc.h"
@@ -977,6 +980,41 @@ static inline bool tail_eq(const char *s, const char *t, size_t n)
 	return ((a ^ b) | (c ^ d)) == 0;
 }
 
+/* The length of the arguments line s[0..rest) after a known function
+ * name and its '(' when they close it: the first '(', ')' or '\n' in it
+ * is a ')' that ends the line, whose length is then returned, ')'
+ * included. 0 when not, as split_call() would not split it there (a
+ * '(' or an earlier ')' in the arguments), or when no line end is in
+ * s. On every known function line of every goroutine: one pass, sixteen
+ * bytes at a time, instead of three memchr calls. */
+static inline size_t args_close(const char *s, size_t rest)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), open = _mm_set1_epi8('('),
+		      close = _mm_set1_epi8(')');
+
+	for (; i + 16 <= rest; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, open)),
+			_mm_cmpeq_epi8(v, close)));
+
+		if (m) {
+			i += (size_t)__builtin_ctz(m);
+			goto found;
+		}
+	}
+#endif
+	for (; i < rest; i++)
+		if (s[i] == '\n' || s[i] == '(' || s[i] == ')')
+			goto found;
+	return 0;
+found:
+	return s[i] == ')' && i + 1 < rest && s[i + 1] == '\n' ? i + 1 : 0;
+}
+
 /* A line at a point of the trie with no children yet, which
  * stack_lines() consumes as body_line() would: a function line without
  * indent ending in ')' that split_call() takes, or, after one, a file
@@ -1047,7 +1085,7 @@ static long long stack_lines(struct dump_parser *p, const char *data,
 		return 0;
 	while (pos < len) {
 		struct dump_stack *next = p->at->child;
-		const char *s = data + pos, *nl;
+		const char *s = data + pos;
 		size_t n, rest = len - pos;
 
 		if (!next) {
@@ -1073,16 +1111,14 @@ static long long stack_lines(struct dump_parser *p, const char *data,
 				break;
 			set_file(p, next);
 		} else {
-			size_t a = (size_t)next->len + 1;
+			size_t a = (size_t)next->len + 1, alen;
 
 			/* the name first, then the line's end after it */
 			if (next->place != PLACE_FUNC(g->nframes) || !next->len ||
 			    a >= rest || s[a - 1] != '(' ||
 			    memcmp(s, next->str, next->len) != 0 ||
-			    !(nl = memchr(s + a, '\n', rest - a)) ||
-			    (n = (size_t)(nl - s)) > max_line || n < a + 1 ||
-			    s[n - 1] != ')' ||
-			    memchr(s + a, ')', n - 1 - a) || memchr(s + a, '(', n - 1 - a))
+			    !(alen = args_close(s + a, rest - a)) ||
+			    (n = a + alen) > max_line)
 				break;
 			p->pending_frame = true;
 			p->at = next;

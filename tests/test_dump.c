@@ -529,6 +529,32 @@ static void test_dump__fast_args_differ(void **state)
 		   G_HEAD(5) "main.worker(0x1 \n\t/app/main.go:42 +0x1d\n");
 }
 
+/* Arguments read sixteen bytes at a time (args_close): a '(' or ')' or
+ * the line's end in the first block, a later one, or in the bytes after
+ * the last whole block; and a line cut inside them. */
+static void test_dump__fast_long_args(void **state)
+{
+	(void)state;
+	check_fast(G_HEAD(1) G_BODY "\n"
+		   G_HEAD(2) "main.worker(0xc000012345, 0x1, 0x2, 0x3, 0x4, 0x5)\n"
+		   "\t/app/main.go:42 +0x1d\nmain.run(0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7)\n"
+		   "\t/app/run.go:7\n\n"
+		   G_HEAD(3) "main.worker(0xc000012345, 0x1, (0x2), 0x3)\n"
+		   "\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(4) "main.worker(0xc000012345, 0x1) 0x3, 0x4, 0x5)\n"
+		   "\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(5) "main.worker(0xc0000123456789ab)\n\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(6) "main.worker(0xc0000123456789a)\n\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(10) "main.worker(0xc0000123456789)\n\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(11) "main.worker(0xc000012345, 0x(1)\n\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(7) "main.worker(0xc0000123456789abc, 0x1, 0x2, 0x3, 0x4\n"
+		   "\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(8) "main.worker(0xc000012345, 0x1, 0x2)\r\n\t/app/main.go:42 +0x1d\n\n"
+		   G_HEAD(9) "main.worker(0xc000012345, 0x1, 0x2, 0x3)");
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2) "main.worker(0xc0000123456789ab)");
+	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2) "main.worker(0xc0000123456789a)");
+}
+
 static void test_dump__fast_crlf(void **state)
 {
 	(void)state;
@@ -633,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_dump__fast_diverges_at_file),
 		cmocka_unit_test(test_dump__fast_diverges_at_created_by),
 		cmocka_unit_test(test_dump__fast_args_differ),
+		cmocka_unit_test(test_dump__fast_long_args),
 		cmocka_unit_test(test_dump__fast_crlf),
 		cmocka_unit_test(test_dump__fast_cut_last_line),
 		cmocka_unit_test(test_dump__fast_buffer_boundary),
