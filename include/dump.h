@@ -104,6 +104,9 @@ struct dump_wide;
 struct dump_parser {
 	struct arena arena;
 	struct intern strings;
+	/* What strings.shared points to when this parser owns it (freed
+	 * by dump_parser_release), else NULL. */
+	struct intern_shared *shared_strings;
 	dump_goroutine_fn on_goroutine;
 	dump_start_fn on_dump;
 	void *ctx;

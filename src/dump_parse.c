@@ -119,6 +119,7 @@ void dump_parser_init(struct dump_parser *p, const char *name,
 void dump_parser_release(struct dump_parser *p)
 {
 	intern_release(&p->strings);
+	intern_shared_free(p->shared_strings);
 	arena_release(&p->arena);
 	strbuf_release(&p->scratch);
 	free(p->dumps);

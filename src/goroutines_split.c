@@ -64,6 +64,9 @@ struct split {
 	unsigned n, npieces;		/* threads; pieces so far (lock) */
 	atomic_bool failed;
 	struct pace paces[WORKERS_MAX];	/* each thread's own */
+	/* every parser's strings are p's shared ones: a string has one
+	 * address in all, and the join has none to translate */
+	bool shared;
 };
 
 static uint64_t now_ns(void)
@@ -164,6 +167,7 @@ static void piece_init(struct split *s, struct piece *t)
 	dump_parser_init(&t->parser, s->p->name, goroutine_sink_goroutine,
 			 goroutine_sink_dump, &t->sink);
 	t->parser.no_args = s->p->no_args;
+	t->parser.strings.shared = s->p->strings.shared;
 }
 
 /* Where thread `self` should take the rest of from, which has `most`
@@ -333,7 +337,8 @@ static int join(struct split *s, struct goroutine_sink *sink)
 			 * a power of two and 1.2 GB of peak RSS */
 			struct goroutine_str_map map;
 
-			goroutine_str_map_init(&map, &p->strings, t->thread ?
+			goroutine_str_map_init(&map, &p->strings,
+					       t->thread && !s->shared ?
 					       &s->pieces[t->thread].parser.strings :
 					       &p->strings);
 			r = goroutine_groups_merge(sink->groups, &map, &t->groups,
@@ -367,6 +372,12 @@ int goroutines_parse_split(struct dump_parser *p, struct goroutine_sink *sink,
 	if (!s.pieces || pthread_mutex_init(&s.lock, NULL) != 0) {
 		free(s.pieces);
 		return 1;
+	}
+	/* p's strings so far would have addresses of their own */
+	if (p->strings.count == 0 && !p->strings.shared &&
+	    (p->shared_strings = intern_shared_new()) != NULL) {
+		p->strings.shared = p->shared_strings;
+		s.shared = true;
 	}
 	for (i = 0; i < n && at < len; i++) {
 		struct piece *t = &s.pieces[s.npieces++];

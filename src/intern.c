@@ -16,6 +16,7 @@ void intern_init(struct intern *t, struct arena *arena)
 	t->cap = 0;
 	t->count = 0;
 	t->has_nul = false;
+	t->shared = NULL;
 }
 
 void intern_release(struct intern *t)
@@ -25,6 +26,32 @@ void intern_release(struct intern *t)
 	t->cap = 0;
 	t->count = 0;
 	t->has_nul = false;
+	t->shared = NULL;
+}
+
+struct intern_shared *intern_shared_new(void)
+{
+	struct intern_shared *sh = malloc(sizeof(*sh));
+
+	if (!sh)
+		return NULL;
+	if (pthread_mutex_init(&sh->lock, NULL) != 0) {
+		free(sh);
+		return NULL;
+	}
+	arena_init(&sh->arena);
+	intern_init(&sh->strings, &sh->arena);
+	return sh;
+}
+
+void intern_shared_free(struct intern_shared *sh)
+{
+	if (!sh)
+		return;
+	intern_release(&sh->strings);
+	arena_release(&sh->arena);
+	pthread_mutex_destroy(&sh->lock);
+	free(sh);
 }
 
 /* Sixteen bytes at a time in two independent lanes (FNV-1a byte by
@@ -118,7 +145,7 @@ const char *intern_str(struct intern *t, const char *s, size_t len)
 	uint32_t tag, tlen = len >= UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	uint64_t h;
 	size_t i;
-	char *copy;
+	const char *copy;
 
 	if (len == 0)
 		return empty;
@@ -136,7 +163,13 @@ const char *intern_str(struct intern *t, const char *s, size_t len)
 			return slot->s;
 		i = (i + 1) & (t->cap - 1);
 	}
-	copy = arena_strndup(t->arena, s, len);
+	if (t->shared) {
+		pthread_mutex_lock(&t->shared->lock);
+		copy = intern_str(&t->shared->strings, s, len);
+		pthread_mutex_unlock(&t->shared->lock);
+	} else {
+		copy = arena_strndup(t->arena, s, len);
+	}
 	if (!copy)
 		return NULL;
 	if (memchr(s, '\0', len))

@@ -269,6 +269,44 @@ static void test_intern__same_pointer(void **state)
 	arena_release(&a);
 }
 
+/* Tables sharing one intern_shared give a string one address in all,
+ * each keeps its own has_nul, and the copies live as long as the shared
+ * table, whatever the tables. */
+static void test_intern__shared_one_copy(void **state)
+{
+	struct intern_shared *sh = intern_shared_new();
+	struct arena a, b;
+	struct intern t, u, alone;
+	const char *x, *y;
+
+	(void)state;
+	assert_non_null(sh);
+	arena_init(&a);
+	arena_init(&b);
+	intern_init(&t, &a);
+	intern_init(&u, &b);
+	intern_init(&alone, &a);
+	t.shared = u.shared = sh;
+	x = intern_str(&t, "main.worker", 11);
+	y = intern_str(&u, "main.worker", 11);
+	assert_ptr_equal(x, y);
+	assert_ptr_equal(intern_str(&t, "main.worker", 11), x);
+	assert_ptr_not_equal(intern_str(&alone, "main.worker", 11), x);
+	assert_int_equal(sh->strings.count, 1);
+	assert_int_equal(b.used, 0);	/* the copy is the shared table's */
+	assert_non_null(intern_str(&u, "a\0b", 3));
+	assert_true(u.has_nul);
+	assert_false(t.has_nul);
+	intern_release(&t);
+	intern_release(&u);
+	arena_release(&b);
+	assert_string_equal(x, "main.worker");	/* the shared copy */
+	intern_release(&alone);
+	arena_release(&a);
+	intern_shared_free(sh);
+	intern_shared_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf__never_null),
 		cmocka_unit_test(test_strbuf__add_and_format),
 		cmocka_unit_test(test_intern__same_pointer),
+		cmocka_unit_test(test_intern__shared_one_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
