@@ -152,12 +152,15 @@ void goroutine_str_map_release(struct goroutine_str_map *m);
  * into's in the same input) to into, as if its goroutines had been added
  * one by one: groups new to into come after into's, in from's order.
  * Strings are interned again through strings, from the table from's
- * come from to the one into's come from. 0; 1 when the result could
+ * come from to the one into's come from. When that is the same table
+ * (from's strings are into's), the groups new to into are moved, not
+ * copied: into then owns from's memory, and from is only fit for
+ * goroutine_groups_reset() or _release(). 0; 1 when the result could
  * differ from adding one by one (a group of more than GGROUP_MAX_STATES
  * states): into is then partly merged; -1 out of memory (err filled). */
 int goroutine_groups_merge(struct goroutine_groups *into,
 			   struct goroutine_str_map *strings,
-			   const struct goroutine_groups *from,
+			   struct goroutine_groups *from,
 			   struct ls_error *err);
 
 /* Below this much input per thread, goroutines_parse_split() is not

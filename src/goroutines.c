@@ -21,7 +21,8 @@ void goroutine_groups_reset(struct goroutine_groups *gs)
 	size_t i;
 
 	for (i = 0; i < gs->n; i++)
-		strbuf_release(&gs->list[i]->ids);
+		if (gs->list[i])	/* else moved by goroutine_groups_merge */
+			strbuf_release(&gs->list[i]->ids);
 	free(gs->table);
 	free(gs->list);
 	free(gs->hints);
@@ -115,6 +116,52 @@ static int table_grow(struct goroutine_groups *gs)
 	return 0;
 }
 
+/* Makes sure gs's table has room for one more group, and is there at
+ * all (ranking frees it): 0, or -1 when out of memory. */
+static int table_room(struct goroutine_groups *gs)
+{
+	return gs->n + 1 > gs->cap ? table_grow(gs) : 0;
+}
+
+/* The group of gs for a stack whose stack_hash() is h, or NULL; after
+ * table_room(). */
+static struct ggroup *group_find(const struct goroutine_groups *gs, uint64_t h,
+				 const struct dump_frame *frames, size_t n,
+				 const struct dump_frame *cb, const char *labels)
+{
+	struct ggroup *g;
+
+	for (g = gs->table[h & (gs->cap - 1)]; g; g = g->next)
+		if (g->hash == h && stack_eq(g, frames, n, cb, labels))
+			return g;
+	return NULL;
+}
+
+/* Makes g (hash set, in no groups) the last group of gs: 0, or -1 when
+ * out of memory. */
+static int group_link(struct goroutine_groups *gs, struct ggroup *g)
+{
+	size_t b;
+
+	if (table_room(gs) < 0)
+		return -1;
+	if (gs->n == gs->alloc) {
+		size_t na = gs->alloc ? gs->alloc * 2 : 64;
+		struct ggroup **nl = realloc(gs->list, na * sizeof(*nl));
+
+		if (!nl)
+			return -1;
+		gs->list = nl;
+		gs->alloc = na;
+	}
+	b = (size_t)g->hash & (gs->cap - 1);
+	g->seq = gs->n;
+	g->next = gs->table[b];
+	gs->table[b] = g;
+	gs->list[gs->n++] = g;
+	return 0;
+}
+
 /* The group for a stack, created when new; NULL when out of memory. */
 static struct ggroup *group_for(struct goroutine_groups *gs,
 				const struct dump_frame *frames, size_t n,
@@ -124,20 +171,11 @@ static struct ggroup *group_for(struct goroutine_groups *gs,
 	struct ggroup *g;
 	size_t i;
 
-	if (gs->n + 1 > gs->cap && table_grow(gs) < 0)
+	if (table_room(gs) < 0)
 		return NULL;
-	for (g = gs->table[h & (gs->cap - 1)]; g; g = g->next)
-		if (g->hash == h && stack_eq(g, frames, n, cb, labels))
-			return g;
-	if (gs->n == gs->alloc) {
-		size_t na = gs->alloc ? gs->alloc * 2 : 64;
-		struct ggroup **nl = realloc(gs->list, na * sizeof(*nl));
-
-		if (!nl)
-			return NULL;
-		gs->list = nl;
-		gs->alloc = na;
-	}
+	g = group_find(gs, h, frames, n, cb, labels);
+	if (g)
+		return g;
 	g = arena_calloc(&gs->arena, 1, sizeof(*g));
 	if (!g)
 		return NULL;
@@ -161,12 +199,8 @@ static struct ggroup *group_for(struct goroutine_groups *gs,
 	g->wait_max = 0;
 	g->user_frame = -1;
 	g->hash = h;
-	g->seq = gs->n;
 	strbuf_init(&g->ids);
-	g->next = gs->table[h & (gs->cap - 1)];
-	gs->table[h & (gs->cap - 1)] = g;
-	gs->list[gs->n++] = g;
-	return g;
+	return group_link(gs, g) < 0 ? NULL : g;
 }
 
 static int add_id(struct ggroup *g, uint64_t id)
@@ -458,15 +492,19 @@ static void copy_id(uint64_t id, void *ctx)
 
 int goroutine_groups_merge(struct goroutine_groups *into,
 			   struct goroutine_str_map *m,
-			   const struct goroutine_groups *from,
+			   struct goroutine_groups *from,
 			   struct ls_error *err)
 {
 	struct dump_frame *frames = NULL, cb;
 	size_t aframes = 0, i, j;
+	/* from's strings are into's: its groups new to into move */
+	bool move = m->from == m->to;
 	int r = 0;
 
+	if (move)
+		arena_adopt(&into->arena, &from->arena);
 	for (i = 0; i < from->n; i++) {
-		const struct ggroup *src = from->list[i];
+		struct ggroup *src = from->list[i];
 		struct ggroup *dst;
 		struct id_copy ids;
 
@@ -475,6 +513,21 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 		if (src->other_states || strcmp(src->labels, "") != 0) {
 			r = 1;
 			break;
+		}
+		if (move) {
+			/* the same strings: the same hash */
+			if (table_room(into) < 0)
+				goto oom;
+			dst = group_find(into, src->hash, src->frames, src->nframes,
+					 src->has_created_by ? &src->created_by : NULL,
+					 "");
+			if (!dst) {
+				if (group_link(into, src) < 0)
+					goto oom;
+				from->list[i] = NULL;
+				continue;
+			}
+			goto add;
 		}
 		if (src->nframes > aframes) {
 			struct dump_frame *nf = realloc(frames, src->nframes * sizeof(*nf));
@@ -493,6 +546,7 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 				src->has_created_by ? &cb : NULL, "");
 		if (!dst)
 			goto oom;
+add:
 		dst->count += src->count;
 		if (src->wait_min < dst->wait_min)
 			dst->wait_min = src->wait_min;

@@ -203,18 +203,18 @@ static size_t steal_point(const struct split *s, const struct piece *from,
  * how.steal_min left, or the one that has is parsed past the header
  * found (or has none) by the time it is taken: the thread then stops.
  *
- * The caller's thread (0) may take from any part; another only from the
- * parts after its own. The strings and stacks a thread after the first
- * parses are kept twice until the end of the join, in its parser and
- * in the caller's: taken from before its own, bytes the static split
- * kept once would be kept twice (10^6 distinct function names, part 0's
- * end taken by thread 1: peak RSS 1.12 -> 1.19 GB, over 1.2 GB with a
- * larger piece). */
+ * With strings shared (split.shared), any thread may take from any
+ * part. Without, the caller's thread (0) may take from any part, another
+ * only from the parts after its own: the join then interns again and
+ * copies what a thread after the first parsed, which is kept twice until
+ * the join ends, and bytes the static split kept once would be kept
+ * twice (10^6 distinct function names, part 0's end taken by thread 1:
+ * peak RSS 1.12 -> 1.19 GB, over 1.2 GB with a larger piece). */
 static struct piece *steal(struct split *s, unsigned self)
 {
 	struct piece *from = NULL, *t = NULL;
 	size_t most = 0, want = 0, end = 0, at, i;
-	size_t after = self ? s->pieces[self].start : 0;
+	size_t after = self && !s->shared ? s->pieces[self].start : 0;
 	uint64_t now = now_ns();
 
 	pthread_mutex_lock(&s->lock);

@@ -116,6 +116,60 @@ static void test_goroutines__merge_maps_strings(void **state)
 	goroutine_groups_release(&first);
 }
 
+/* Merging the groups of the same strings (the parser's own, or a table
+ * shared with it) moves the groups new to the target, in order, and
+ * merges the others; the groups merged from are only released. */
+static void test_goroutines__merge_moves_groups(void **state)
+{
+	static const char a[] =
+		"goroutine 1 [chan receive]:\nmain.w(0x1)\n\t/a.go:3 +0x1\n"
+		"created by main.main\n\t/a.go:9 +0x2\n\n";
+	static const char b[] =
+		"goroutine 3 [select]:\nmain.v()\n\t/a.go:5 +0x1\n\n"
+		"goroutine 2 [chan receive, 4 minutes]:\nmain.w(0x2)\n\t/a.go:3 +0x1\n"
+		"created by main.main\n\t/a.go:9 +0x2\n\n"
+		"goroutine 4 [running]:\nmain.u()\n\t/a.go:7 +0x1\n";
+	static const char c[] = "\ngoroutine 9 [select]:\nmain.v()\n\t/a.go:5 +0x1\n";
+	struct goroutine_groups first;
+	struct goroutine_str_map map;
+	struct ggroup *v, *u;
+	uint64_t ids[4], *p = ids;
+
+	(void)state;
+	parse(a);	/* ranked: the table is rebuilt by the merge */
+	first = groups;
+	goroutine_groups_init(&groups);
+	assert_int_equal(dump_parse_buffer(&parser, b, strlen(b), &err), 0);
+	assert_int_equal(groups.n, 3);
+	v = groups.list[0];
+	u = groups.list[2];
+	goroutine_str_map_init(&map, &parser.strings, &parser.strings);
+	assert_int_equal(goroutine_groups_merge(&first, &map, &groups, &err), 0);
+	goroutine_str_map_release(&map);
+	assert_null(groups.list[0]);
+	assert_non_null(groups.list[1]);
+	assert_null(groups.list[2]);
+	goroutine_groups_release(&groups);
+	assert_int_equal(first.total, 4);
+	assert_int_equal(first.n, 3);
+	assert_ptr_equal(first.list[1], v);
+	assert_ptr_equal(first.list[2], u);
+	assert_int_equal(v->seq, 1);
+	assert_int_equal(u->seq, 2);
+	assert_int_equal(first.list[0]->count, 2);
+	assert_int_equal(first.list[0]->wait_max, 4);
+	ggroup_each_id(first.list[0], collect_id, &p);
+	assert_int_equal(p - ids, 2);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 2);
+	/* a stack seen again finds the moved group through the table */
+	groups = first;
+	assert_int_equal(dump_parse_buffer(&parser, c, strlen(c), &err), 0);
+	assert_int_equal(groups.n, 3);
+	assert_int_equal(v->count, 2);
+	goroutine_groups_release(&groups);
+}
+
 static void test_goroutines__nil_chan_outranks_count(void **state)
 {
 	(void)state;
@@ -286,6 +340,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_goroutines__group_ignores_args_and_parent),
 		cmocka_unit_test(test_goroutines__merge_maps_strings),
+		cmocka_unit_test(test_goroutines__merge_moves_groups),
 		cmocka_unit_test(test_goroutines__nil_chan_outranks_count),
 		cmocka_unit_test(test_goroutines__benign_last),
 		cmocka_unit_test(test_goroutines__benign_funcs),
