@@ -20,4 +20,19 @@ unsigned workers_count(void);
  * does nothing. */
 void workers_run(unsigned n, void (*fn)(void *arg, unsigned i), void *arg);
 
+/* Jobs 0 .. n-1 made on up to `threads` threads and handed on in order:
+ * each thread takes the next job not taken, make(arg, job, thread)s
+ * it, waits until every job before it was handed on, then
+ * hand(arg, job, thread)s it, and takes the next. A thread therefore
+ * holds one job at a time (what make() leaves for hand(), in a slot of
+ * its own by thread number, is reused job after job), and jobs are
+ * made on all threads while earlier ones are handed on. make() returns
+ * 0, or nonzero to stop: that job and every later one is then not
+ * handed on (the ones already made are dropped unseen). Returns the
+ * first such nonzero value in job order, or 0. */
+int workers_in_order(unsigned n, unsigned threads,
+		     int (*make)(void *arg, unsigned job, unsigned thread),
+		     void (*hand)(void *arg, unsigned job, unsigned thread),
+		     void *arg);
+
 #endif

@@ -7,6 +7,7 @@
 #include "workers.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -217,29 +218,41 @@ static int add_group_text(struct strbuf *sb, const struct ggroup *g,
 	return r < 0 ? -1 : 0;
 }
 
-/* The groups are formatted in rounds: each of up to workers_count()
- * threads formats a run of groups of about TEXT_RUN_FRAMES frames
- * (~1 MB of text) into a buffer of its own, then the runs are written
- * in order. Formatting was most of what runs after the parse; the
- * rounds keep the memory at a few such buffers whatever the input. */
-#define TEXT_RUN_FRAMES 8192
+/* The groups are formatted in runs of about TEXT_RUN_FRAMES frames
+ * (~256 KB of text), on all threads at once, each run written as soon
+ * as the runs before it are (workers_in_order): formatting was most of
+ * what runs after the parse. A thread reuses one buffer for all its
+ * runs, so the memory is a few such buffers whatever the input, and
+ * they stay in the cache. */
+#define TEXT_RUN_FRAMES 2048
 
-/* The groups [from, to) of the list that one run of a round formats. */
+/* The groups [from, to) of the list that one run formats. */
 struct span {
 	size_t from, to;
 };
 
-/* Cuts the next round from group `from` of n: at most `parts` spans,
- * each ended once the weight() of its groups adds up to limit. Returns
- * how many spans. */
-static unsigned cut_round(const struct goroutine_groups *gs, size_t from,
-			  size_t n, unsigned parts, size_t limit,
-			  size_t (*weight)(const struct ggroup *),
-			  struct span *spans)
+/* The runs of groups [from, n), each ended once the weight() of its
+ * groups adds up to limit: a malloc'd array, *nspans long, or NULL when
+ * out of memory (or n <= from). */
+static struct span *cut_runs(const struct goroutine_groups *gs, size_t from,
+			     size_t n, size_t limit,
+			     size_t (*weight)(const struct ggroup *),
+			     unsigned *nspans)
 {
-	unsigned k = 0;
+	struct span *spans;
+	size_t k = 0, total = 0, i;
 
-	while (k < parts && from < n) {
+	*nspans = 0;
+	if (from >= n)
+		return NULL;
+	for (i = from; i < n; i++)
+		total += weight(gs->list[i]);
+	if (total / limit + 1 > UINT_MAX - 1)
+		return NULL;
+	spans = malloc((total / limit + 2) * sizeof(*spans));
+	if (!spans)
+		return NULL;
+	while (from < n) {
 		size_t w = 0;
 
 		spans[k].from = from;
@@ -247,7 +260,8 @@ static unsigned cut_round(const struct goroutine_groups *gs, size_t from,
 			w += weight(gs->list[from++]);
 		spans[k++].to = from;
 	}
-	return k;
+	*nspans = (unsigned)k;
+	return spans;
 }
 
 /* A group's weight in a text run: a line per frame, and its header. */
@@ -256,29 +270,36 @@ static size_t text_weight(const struct ggroup *g)
 	return g->nframes + 1;
 }
 
-struct text_run {
-	struct strbuf out;
-	int r;
-};
-
 struct text_job {
 	const struct goroutine_groups *gs;
 	bool color;
-	struct span spans[WORKERS_MAX];
-	struct text_run runs[WORKERS_MAX];
+	FILE *fp;
+	const struct span *spans;
+	struct strbuf out[WORKERS_MAX];	/* by thread */
 };
 
-static void write_text_part(void *arg, unsigned i)
+static int text_make(void *arg, unsigned run, unsigned thread)
 {
 	struct text_job *job = arg;
-	struct text_run *run = &job->runs[i];
+	struct strbuf *out = &job->out[thread];
 	size_t k;
+	int r = 0;
 
-	strbuf_reset(&run->out);
-	run->r = 0;
-	for (k = job->spans[i].from; k < job->spans[i].to && run->r == 0; k++)
-		run->r = add_group_text(&run->out, job->gs->list[k],
-					job->gs->has_states, job->color);
+	strbuf_reset(out);
+	for (k = job->spans[run].from; k < job->spans[run].to && r == 0; k++)
+		r = add_group_text(out, job->gs->list[k], job->gs->has_states,
+				   job->color);
+	return r;
+}
+
+static void write_run(FILE *fp, const char *buf, size_t len);
+
+static void text_hand(void *arg, unsigned run, unsigned thread)
+{
+	struct text_job *job = arg;
+
+	(void)run;
+	write_run(job->fp, job->out[thread].buf, job->out[thread].len);
 }
 
 /* Writes a formatted run of ~1 MB straight to fp's descriptor: through
@@ -313,9 +334,10 @@ int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 			  const struct goroutines_meta *m)
 {
 	struct text_job job;
-	size_t i, n = shown(gs, m);
-	unsigned k, parts = workers_count(), runs = 0;
-	int r = 0;
+	struct span *spans;
+	size_t n = shown(gs, m);
+	unsigned k, parts = workers_count(), runs;
+	int r;
 
 	fprintf(fp, "%s: %llu goroutine%s", m->source,
 		(unsigned long long)gs->total, gs->total == 1 ? "" : "s");
@@ -331,26 +353,23 @@ int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
 	fputc('\n', fp);
 	if (m->reason && m->reason[0])
 		fprintf(fp, "%s\n", m->reason);
+	if (n == 0)
+		return 0;
 	memset(&job, 0, sizeof(job));
 	job.gs = gs;
 	job.color = m->color;
+	job.fp = fp;
+	job.spans = spans = cut_runs(gs, 0, n, TEXT_RUN_FRAMES, text_weight, &runs);
+	if (!spans)
+		return -1;
 	if (parts > WORKERS_MAX)
 		parts = WORKERS_MAX;
 	for (k = 0; k < parts; k++)
-		strbuf_init(&job.runs[k].out);
-	for (i = 0; i < n && r == 0; i = job.spans[runs - 1].to) {
-		runs = cut_round(gs, i, n, parts, TEXT_RUN_FRAMES, text_weight,
-				 job.spans);
-		workers_run(runs, write_text_part, &job);
-		for (k = 0; k < runs && r == 0; k++) {
-			r = job.runs[k].r;
-			if (r == 0)
-				write_run(fp, job.runs[k].out.buf,
-					  job.runs[k].out.len);
-		}
-	}
+		strbuf_init(&job.out[k]);
+	r = workers_in_order(runs, parts, text_make, text_hand, &job);
 	for (k = 0; k < parts; k++)
-		strbuf_release(&job.runs[k].out);
+		strbuf_release(&job.out[k]);
+	free(spans);
 	return r;
 }
 
@@ -460,26 +479,26 @@ static void group_json(struct json_stream *js, const struct ggroup *g)
 	json_stream_end_object(js);
 }
 
-/* The groups after the first are written in rounds as the text report's
- * are: each thread a run of groups of about JSON_RUN_LINES lines (a
- * frame is five, a goroutine's id one) to a buffer of its own, through
- * a stream that goes on where the document's stands; the runs are then
- * copied out in order. 64 MiB bench dump: the document is 13.8 MB, and
- * writing it was a third of the command's time on one thread. */
-#define JSON_RUN_LINES 32768
+/* The groups after the first are written in runs as the text report's
+ * are: each thread makes a run of groups of about JSON_RUN_LINES lines
+ * (a frame is five, a goroutine's id one) in a buffer of its own,
+ * through a stream that goes on where the document's stands, and the
+ * runs are copied out in order. 64 MiB bench dump: the document is
+ * 13.8 MB, and writing it was a third of the command's time on one
+ * thread. */
+#define JSON_RUN_LINES 8192
 
 struct json_run {
-	FILE *fp;			/* open_memstream() on buf */
-	char *buf;
+	char *buf;			/* open_memstream()'s */
 	size_t len;
-	int r;
 };
 
 struct json_job {
 	const struct goroutine_groups *gs;
 	const struct json_stream *at;	/* the document's, between groups */
-	struct span spans[WORKERS_MAX];
-	struct json_run runs[WORKERS_MAX];
+	FILE *fp;
+	const struct span *spans;
+	struct json_run runs[WORKERS_MAX];	/* by thread */
 };
 
 /* A group's weight in a JSON run, about its lines: five a frame, one an
@@ -489,53 +508,61 @@ static size_t json_weight(const struct ggroup *g)
 	return 16 + 5 * g->nframes + g->nstates + g->count;
 }
 
-static void write_json_part(void *arg, unsigned i)
+static int json_make(void *arg, unsigned run, unsigned thread)
 {
 	struct json_job *job = arg;
-	struct json_run *run = &job->runs[i];
+	struct json_run *out = &job->runs[thread];
 	struct json_stream js;
+	FILE *mem;
 	size_t k;
 
-	run->buf = NULL;
-	run->len = 0;
-	run->fp = open_memstream(&run->buf, &run->len);
-	if (!run->fp) {
-		run->r = -1;
-		return;
-	}
-	json_stream_continue(&js, run->fp, job->at);
-	for (k = job->spans[i].from; k < job->spans[i].to; k++)
+	free(out->buf);		/* the run before, written or dropped */
+	out->buf = NULL;
+	out->len = 0;
+	mem = open_memstream(&out->buf, &out->len);
+	if (!mem)
+		return -1;
+	json_stream_continue(&js, mem, job->at);
+	for (k = job->spans[run].from; k < job->spans[run].to; k++)
 		group_json(&js, job->gs->list[k]);
-	run->r = fclose(run->fp) != 0 || !run->buf ? -1 : 0;
+	return fclose(mem) != 0 || !out->buf ? -1 : 0;
+}
+
+static void json_hand(void *arg, unsigned run, unsigned thread)
+{
+	struct json_job *job = arg;
+
+	(void)run;
+	/* once a write failed, the rest is not written either */
+	if (!ferror(job->fp))
+		write_run(job->fp, job->runs[thread].buf, job->runs[thread].len);
 }
 
 /* Writes groups [from, n) after the document's first at js's place. 0,
- * or -1 when out of memory; stops early once a write to fp fails. */
+ * or -1 when out of memory; stops writing once a write to fp fails. */
 static int write_json_groups(FILE *fp, const struct json_stream *js,
 			     const struct goroutine_groups *gs, size_t from,
 			     size_t n)
 {
 	struct json_job job;
+	struct span *spans;
 	unsigned k, parts = workers_count(), runs;
-	int r = 0;
+	int r;
 
 	memset(&job, 0, sizeof(job));
 	job.gs = gs;
 	job.at = js;
+	job.fp = fp;
+	job.spans = spans = cut_runs(gs, from, n, JSON_RUN_LINES, json_weight,
+				     &runs);
+	if (!spans)
+		return from < n ? -1 : 0;
 	if (parts > WORKERS_MAX)
 		parts = WORKERS_MAX;
-	while (from < n && r == 0 && !ferror(fp)) {
-		runs = cut_round(gs, from, n, parts, JSON_RUN_LINES, json_weight,
-				 job.spans);
-		workers_run(runs, write_json_part, &job);
-		for (k = 0; k < runs; k++) {
-			if (job.runs[k].r == 0 && r == 0)
-				write_run(fp, job.runs[k].buf, job.runs[k].len);
-			r |= job.runs[k].r;
-			free(job.runs[k].buf);
-		}
-		from = job.spans[runs - 1].to;
-	}
+	r = workers_in_order(runs, parts, json_make, json_hand, &job);
+	for (k = 0; k < parts; k++)
+		free(job.runs[k].buf);
+	free(spans);
 	return r;
 }
 

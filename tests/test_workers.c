@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -44,6 +45,70 @@ static void test_workers__each_part_once(void **state)
 	}
 }
 
+struct orders {
+	unsigned made[300], made_by[300];
+	unsigned handed[300], nhanded;
+	unsigned fail_at;		/* make() fails there; 0: never */
+	bool wrong_thread;		/* a job handed on by another thread */
+};
+
+static int order_make(void *arg, unsigned job, unsigned thread)
+{
+	struct orders *o = arg;
+	unsigned i, spin = (job * 7919u) % 5000u;
+	volatile unsigned sink = 0;
+
+	for (i = 0; i < spin; i++)	/* jobs of uneven sizes */
+		sink += i;
+	o->made[job]++;
+	o->made_by[job] = thread;
+	return o->fail_at && job == o->fail_at ? 7 : 0;
+}
+
+static void order_hand(void *arg, unsigned job, unsigned thread)
+{
+	struct orders *o = arg;
+
+	if (o->made_by[job] != thread)	/* its slot */
+		o->wrong_thread = true;
+	o->handed[o->nhanded++] = job;
+}
+
+/* Jobs are handed on in order, each once, by the thread that made it,
+ * on any number of threads; a failing job stops the handing there. */
+static void test_workers__in_order(void **state)
+{
+	static const unsigned threads[] = { 1, 2, 3, 8, WORKERS_MAX + 4 };
+	static struct orders o;
+	size_t t;
+	unsigned i;
+
+	(void)state;
+	for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(workers_in_order(300, threads[t], order_make,
+						  order_hand, &o), 0);
+		assert_int_equal(o.nhanded, 300);
+		assert_false(o.wrong_thread);
+		for (i = 0; i < 300; i++) {
+			assert_int_equal(o.handed[i], i);
+			assert_int_equal(o.made[i], 1);
+		}
+		memset(&o, 0, sizeof(o));
+		o.fail_at = 123;
+		assert_int_equal(workers_in_order(300, threads[t], order_make,
+						  order_hand, &o), 7);
+		assert_int_equal(o.nhanded, 123);
+		for (i = 0; i < 123; i++)
+			assert_int_equal(o.handed[i], i);
+		for (i = 0; i <= 123; i++)
+			assert_int_equal(o.made[i], 1);
+	}
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(workers_in_order(0, 4, order_make, order_hand, &o), 0);
+	assert_int_equal(o.nhanded, 0);
+}
+
 static void test_workers__count_in_range(void **state)
 {
 	unsigned n = workers_count();
@@ -57,6 +122,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_workers__each_part_once),
+		cmocka_unit_test(test_workers__in_order),
 		cmocka_unit_test(test_workers__count_in_range),
 	};
 
