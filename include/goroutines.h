@@ -215,7 +215,10 @@ int goroutine_groups_add_profile(struct goroutine_groups *gs,
 
 /* Marks benign groups, finds user frames, computes scores, drops groups
  * that fail min_count/hide_benign, and sorts: non-benign first, then by
- * score, count, leaf function. */
+ * score, count, leaf function (groups without frames after the ones
+ * with), first appearance: a total order, the same on any number of
+ * threads (from RANK_SPLIT_MIN groups on, parts are sorted on threads
+ * and merged). */
 void goroutine_groups_rank(struct goroutine_groups *gs,
 			   const struct goroutine_filter *f);
 

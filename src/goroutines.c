@@ -830,7 +830,13 @@ static int cmp_groups(const void *a, const void *b)
 		return x->score > y->score ? -1 : 1;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	if (x->nframes && y->nframes) {
+	/* a group without frames (its stack unavailable) after the ones
+	 * with: compared by name only when both have one, a group without
+	 * would sort both before and after others, and the order would be
+	 * the sort algorithm's (the threads' since ranking sorts parts) */
+	if (!x->nframes != !y->nframes)
+		return x->nframes ? -1 : 1;
+	if (x->nframes) {
 		c = strcmp(x->frames[0].func, y->frames[0].func);
 		if (c)
 			return c;
@@ -861,46 +867,96 @@ static void rank_group(struct ggroup *g, const struct goroutine_filter *f)
 		   (1.0 + log2(1.0 + (double)g->wait_max));
 }
 
-/* From this many groups on, rank_group() runs on several threads (it
- * was a fifth of what runs after a 64 MiB dump is parsed). */
+/* From this many groups on, groups are ranked and sorted on several
+ * threads (rank_group() was a fifth of what runs after a 64 MiB dump is
+ * parsed, and sorting the groups another tenth). */
 #define RANK_SPLIT_MIN 1024
 
 struct rank_job {
 	struct goroutine_groups *gs;
 	const struct goroutine_filter *f;
 	unsigned parts;
+	size_t kept[WORKERS_MAX];	/* by part: groups left, sorted */
 };
 
+/* Ranks part i of the list, drops the groups f filters out and sorts
+ * the rest, which are then the first kept[i] of the part. */
 static void rank_part(void *arg, unsigned i)
 {
-	const struct rank_job *job = arg;
+	struct rank_job *job = arg;
+	const struct goroutine_filter *f = job->f;
+	struct ggroup **list = job->gs->list;
 	size_t n = job->gs->n, from = n * i / job->parts,
-	       to = n * (i + 1) / job->parts;
+	       to = n * (i + 1) / job->parts, k, j = from;
 
-	for (; from < to; from++)
-		rank_group(job->gs->list[from], job->f);
-}
+	for (k = from; k < to; k++) {
+		struct ggroup *g = list[k];
 
-void goroutine_groups_rank(struct goroutine_groups *gs,
-			   const struct goroutine_filter *f)
-{
-	struct rank_job job = { gs, f, 1 };
-	size_t i, j = 0;
-
-	if (gs->n >= RANK_SPLIT_MIN)
-		job.parts = workers_count();
-	workers_run(job.parts, rank_part, &job);
-	for (i = 0; i < gs->n; i++) {
-		struct ggroup *g = gs->list[i];
-
+		rank_group(g, f);
 		if (f && ((f->min_count && g->count < f->min_count) ||
 			  (f->hide_benign && g->benign))) {
 			strbuf_release(&g->ids);
 			continue;
 		}
-		gs->list[j++] = g;
+		list[j++] = g;
 	}
-	gs->n = j;
+	if (j - from > 1)
+		qsort(list + from, j - from, sizeof(*list), cmp_groups);
+	job->kept[i] = j - from;
+}
+
+/* Merges the parts' sorted groups into one sorted list. Out of memory
+ * for the merged list, moves them together and sorts them all in place
+ * instead. */
+static void merge_parts(struct goroutine_groups *gs, const struct rank_job *job)
+{
+	size_t at[WORKERS_MAX], end[WORKERS_MAX], n = 0, k;
+	struct ggroup **out;
+	unsigned i;
+
+	for (i = 0; i < job->parts; i++) {
+		at[i] = gs->n * i / job->parts;
+		end[i] = at[i] + job->kept[i];
+		n += job->kept[i];
+	}
+	out = malloc((n ? n : 1) * sizeof(*out));
+	if (!out) {
+		for (i = 0, k = 0; i < job->parts; k += job->kept[i++])
+			memmove(gs->list + k, gs->list + at[i],
+				job->kept[i] * sizeof(*gs->list));
+		gs->n = n;
+		if (n > 1)
+			qsort(gs->list, n, sizeof(*gs->list), cmp_groups);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		unsigned best = WORKERS_MAX;
+
+		for (i = 0; i < job->parts; i++)
+			if (at[i] < end[i] &&
+			    (best == WORKERS_MAX ||
+			     cmp_groups(&gs->list[at[i]], &gs->list[at[best]]) < 0))
+				best = i;
+		out[k] = gs->list[at[best]++];
+	}
+	free(gs->list);
+	gs->list = out;
+	gs->n = gs->alloc = n ? n : 1;
+	gs->n = n;
+}
+
+void goroutine_groups_rank(struct goroutine_groups *gs,
+			   const struct goroutine_filter *f)
+{
+	struct rank_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.gs = gs;
+	job.f = f;
+	job.parts = 1;
+	if (gs->n >= RANK_SPLIT_MIN)
+		job.parts = workers_count();
+	workers_run(job.parts, rank_part, &job);
 	/* the hash chains and hints are stale from here on */
 	free(gs->table);
 	gs->table = NULL;
@@ -908,8 +964,10 @@ void goroutine_groups_rank(struct goroutine_groups *gs,
 	free(gs->hints);
 	gs->hints = NULL;
 	gs->nhints = 0;
-	if (gs->n > 1)
-		qsort(gs->list, gs->n, sizeof(*gs->list), cmp_groups);
+	if (job.parts == 1)
+		gs->n = job.kept[0];
+	else
+		merge_parts(gs, &job);
 }
 
 int goroutine_parse_wait(const char *s, int64_t *minutes)

@@ -276,6 +276,67 @@ static void test_goroutines__dump_to_profile(void **state)
 /* The JSON report of thousands of groups, written by several threads in
  * runs and rounds (LEAKSCOPE_THREADS=3, set in main), is one document
  * laid out as jansson lays it out, with every group and id. */
+/* Ranked on three threads (3000 groups: sorted in parts, then merged),
+ * the groups are in one total order, whatever the thread count: score,
+ * count, the ones with frames first, leaf function, first appearance.
+ * Groups without frames (stack unavailable) tie with others on score
+ * and count: compared by name only when both had one, the order was the
+ * sort algorithm's. */
+static void test_goroutines__rank_total_order(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned id;
+	size_t i, bare = 0;
+
+	(void)state;
+	for (id = 1; id <= 6000; id++) {
+		unsigned k = id * 7919 % 3000;
+
+		strbuf_addf(&sb, "goroutine %u [%s]:\n", id,
+			    k % 4 ? "running" : "runnable");
+		if (k % 5 == 0)	/* a group by its created by */
+			strbuf_addf(&sb, "goroutine running on other thread; "
+				    "stack unavailable\ncreated by main.s%u\n"
+				    "\t/src/s.go:%u +0x1\n\n", k % 7, k);
+		else
+			strbuf_addf(&sb, "pkg.f%u(0x1)\n\t/src/p/f.go:%u +0x1d\n\n",
+				    k % 50, k);
+	}
+	parse(sb.buf);
+	strbuf_release(&sb);
+	assert_true(groups.n > 1024);	/* ranked in parts */
+	for (i = 0; i < groups.n; i++) {
+		const struct ggroup *x = groups.list[i], *y;
+
+		bare += x->nframes == 0;
+		if (i == 0)
+			continue;
+		y = groups.list[i - 1];
+		assert_false(y->benign && !x->benign);
+		if (y->benign != x->benign)
+			continue;
+		assert_true(y->score >= x->score);
+		if (y->score != x->score)
+			continue;
+		assert_true(y->count >= x->count);
+		if (y->count != x->count)
+			continue;
+		assert_false(!y->nframes && x->nframes);
+		if (!y->nframes != !x->nframes)
+			continue;
+		if (y->nframes) {
+			int c = strcmp(y->frames[0].func, x->frames[0].func);
+
+			assert_true(c <= 0);
+			if (c)
+				continue;
+		}
+		assert_true(y->seq < x->seq);
+	}
+	assert_true(bare > 100);
+	goroutine_groups_release(&groups);
+}
+
 static void test_goroutines__json_in_runs(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -347,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_goroutines__parse_wait),
 		cmocka_unit_test(test_goroutines__state_weight),
 		cmocka_unit_test(test_goroutines__dump_to_profile),
+		cmocka_unit_test(test_goroutines__rank_total_order),
 		cmocka_unit_test(test_goroutines__json_in_runs),
 	};
 
