@@ -182,6 +182,11 @@ int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
  * (struct input is declared in input.h). */
 struct input;
 int dump_read_head(struct input *in, struct strbuf *head, struct ls_error *err);
+
+/* How many bytes of data[0..len) dump_read_head() would take as the head
+ * of an input that starts with them; 0 when it cannot tell (no line end
+ * within 64 KiB after its 64 KiB). */
+size_t dump_head_len(const char *data, size_t len);
 int dump_parse_rest(struct dump_parser *p, struct input *in,
 		    const struct strbuf *head, struct ls_error *err);
 

@@ -115,6 +115,12 @@ void input_read_ahead(struct input *in);
  * (madvise(MADV_DONTNEED) is fine: the mapping is private). */
 const char *input_map(struct input *in, size_t *len);
 
+/* input_map() before anything was read: for a named regular file of at
+ * least min bytes (and not larger than in->max) whose first two bytes
+ * are not gzip's magic; NULL otherwise. Nothing is read through in: it
+ * still starts at the file's start. */
+const char *input_map_unread(struct input *in, uint64_t min, size_t *len);
+
 /* The name of the file input_map() has mapped, NULL while none is. When
  * another process truncates a mapped file, reading past its new end
  * raises SIGBUS; the CLI's handler (cli_catch_sigbus) names the file. */

@@ -106,7 +106,9 @@ int cmd_goroutines(int argc, char **argv)
 	struct cli_output out;
 	long n = 0, count;
 	int c, ret = EXIT_OK, wr = 0;
-	bool is_profile = false;
+	bool is_profile = false, mapped_dump = false;
+	const char *data;
+	size_t len, hlen;
 
 	memset(&run, 0, sizeof(run));
 	optind = 1;
@@ -213,7 +215,15 @@ int cmd_goroutines(int argc, char **argv)
 		goto out;
 	}
 	ls_error_subject(&err, source);
-	if (dump_read_head(&in, &head, &err) < 0) {
+	/* A plain file big enough to be parsed on threads (parse_dump) is
+	 * mapped; when its head says dump, it is not read through zlib's
+	 * buffers first (0.5 ms and 200 page faults of the 64 MiB bench
+	 * dump's 40 ms), and head stays empty: nothing was read. */
+	if (workers_count() >= 2 &&
+	    (data = input_map_unread(&in, 2 * GOROUTINES_SPLIT_MIN, &len)) &&
+	    (hlen = dump_head_len(data, len)) > 0 && dump_sniff(data, hlen)) {
+		mapped_dump = true;
+	} else if (dump_read_head(&in, &head, &err) < 0) {
 		if (!err.line)	/* a read error: where the text stopped */
 			err.line = in.lineno;
 		input_close(&in);
@@ -222,7 +232,7 @@ int cmd_goroutines(int argc, char **argv)
 	}
 	/* text that is not a debug=1 profile goes to the dump parser, which
 	 * says so when it finds no goroutine */
-	is_profile = head.len > 0 && !dump_sniff(head.buf, head.len) &&
+	is_profile = !mapped_dump && head.len > 0 && !dump_sniff(head.buf, head.len) &&
 		     (in.gzipped || !strncmp(head.buf, "goroutine profile:", 18) ||
 		      memchr(head.buf, '\0', head.len) != NULL);
 	if (is_profile) {

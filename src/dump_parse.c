@@ -1233,18 +1233,37 @@ int dump_parse_file(struct dump_parser *p, const char *path, uint64_t max,
 	return r < 0 ? -1 : 0;
 }
 
+/* dump_read_head() takes whole lines until it has this much */
+#define DUMP_HEAD_MIN 65536
+
 int dump_read_head(struct input *in, struct strbuf *head, struct ls_error *err)
 {
 	struct strbuf line = STRBUF_INIT;
 	int r = 0;
 
-	while (head->len < 65536 && (r = input_getline(in, &line, err)) > 0)
+	while (head->len < DUMP_HEAD_MIN && (r = input_getline(in, &line, err)) > 0)
 		if (strbuf_add(head, line.buf, line.len) < 0) {
 			r = ls_error_set(err, "out of memory");
 			break;
 		}
 	strbuf_release(&line);
 	return r < 0 ? -1 : 0;
+}
+
+size_t dump_head_len(const char *data, size_t len)
+{
+	size_t reach;
+	const char *nl;
+
+	if (len <= DUMP_HEAD_MIN)
+		return len;
+	reach = len - (DUMP_HEAD_MIN - 1);
+	if (reach > DUMP_HEAD_MIN)
+		reach = DUMP_HEAD_MIN;
+	nl = memchr(data + DUMP_HEAD_MIN - 1, '\n', reach);
+	if (nl)
+		return (size_t)(nl - data) + 1;
+	return reach < DUMP_HEAD_MIN ? len : 0;
 }
 
 int dump_parse_rest(struct dump_parser *p, struct input *in,

@@ -361,10 +361,25 @@ static long take_block(struct input *in, struct ls_error *err)
 
 const char *volatile input_mapped_name;
 
+/* Maps in's file, of st's size, whole: NULL when mmap fails. */
+static const char *map_whole(struct input *in, const struct stat *st,
+			     size_t *len)
+{
+	void *m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE,
+		       in->fd, 0);
+
+	if (m == MAP_FAILED)
+		return NULL;
+	in->map = m;
+	in->map_len = (size_t)st->st_size;
+	input_mapped_name = in->name;
+	*len = in->map_len;
+	return m;
+}
+
 const char *input_map(struct input *in, size_t *len)
 {
 	struct stat st;
-	void *m;
 
 	if (in->map) {
 		*len = in->map_len;
@@ -376,14 +391,23 @@ const char *input_map(struct input *in, size_t *len)
 	    (uint64_t)st.st_size < in->consumed || (uint64_t)st.st_size > in->max ||
 	    (uint64_t)st.st_size > SIZE_MAX)
 		return NULL;
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
-	if (m == MAP_FAILED)
+	return map_whole(in, &st, len);
+}
+
+const char *input_map_unread(struct input *in, uint64_t min, size_t *len)
+{
+	unsigned char magic[2];
+	struct stat st;
+
+	if (in->map || !in->gz || in->consumed || in->reader ||
+	    !strcmp(in->name, "-") || fstat(in->fd, &st) != 0 ||
+	    !S_ISREG(st.st_mode) || (uint64_t)st.st_size < min ||
+	    (uint64_t)st.st_size < 2 || (uint64_t)st.st_size > in->max ||
+	    (uint64_t)st.st_size > SIZE_MAX ||
+	    pread(in->fd, magic, 2, 0) != 2 ||
+	    (magic[0] == 0x1f && magic[1] == 0x8b))
 		return NULL;
-	in->map = m;
-	in->map_len = (size_t)st.st_size;
-	input_mapped_name = in->name;
-	*len = in->map_len;
-	return m;
+	return map_whole(in, &st, len);
 }
 
 /* Makes the next bytes in->buf[in->pos..in->end): >0, 0 at end, -1. */

@@ -4,8 +4,8 @@
 # status): the bundled dumps and the shared corpus's (when present), from
 # the file and through a pipe, and dumps big enough to be grouped in parts
 # on threads, made here from testdata/dumps: one dump, one cut inside a
-# line, CRLF lines, several dumps, a preamble, and one cut where pprof
-# stops at 64 MiB.
+# line, CRLF lines, several dumps, a preamble, one cut where pprof stops
+# at 64 MiB, one with a NUL byte in its head, and a debug=1 profile.
 set -u
 : "${LEAKSCOPE:=build/leakscope}"
 : "${LEAKSCOPE_CORPUS:=../shared/corpus}"
@@ -65,6 +65,14 @@ sed 's/$/\r/' "$big/one.txt" >"$big/crlf.txt"
 cat "$big/one.txt" "$big/one.txt" testdata/dumps/crash.txt "$big/one.txt" >"$big/several.txt"
 { printf 'panic: boom\n\n'; cat "$big/one.txt"; } >"$big/preamble.txt"
 copies testdata/dumps/go122_system.txt 40000 | head -c 67108864 >"$big/pprof64.txt"
+# big enough to be mapped before anything is read (cmd_goroutines.c):
+# a NUL byte in the head, and a debug=1 profile (its head is no dump's)
+{ printf 'goroutine 999999 [running]:\nmain.f(0x1\0)\n\t/a.go:1 +0x1\n\n'
+  cat "$big/one.txt"; } >"$big/nul.txt"
+awk 'BEGIN { print "goroutine profile: total 400000"
+	for (i = 0; i < 200000; i++)
+		printf "2 @ 0x%x 0x2\n#\t0x%x\tmain.f%d+0x1\t/a.go:%d\n\n", i, i, i % 97, i }' \
+	>"$big/debug1.txt"
 
 for f in "$big"/*.txt; do
 	for a in "" "--format=json" "--format=folded" "--dump=all --format=json" \
