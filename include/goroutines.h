@@ -168,8 +168,10 @@ int goroutine_groups_merge(struct goroutine_groups *into,
 #define GOROUTINES_SPLIT_MIN ((size_t)4 << 20)
 
 /* A thread that has parsed its part of a split goes on with the end of
- * what is left of the part with the most left (the caller's thread: of
- * any part; another: of a part after its own), when that is at least
+ * what is left of the part with the most left (when the threads share
+ * their strings, as they do unless the caller's parser has some already:
+ * any thread, of any part; else the caller's thread of any part, another
+ * of a part after its own), when that is at least
  * this much (struct goroutines_split.steal_min): as much of it as makes
  * both threads end at once at the speeds they have had (a quarter to
  * three quarters). A CPU may run slower than another for seconds, and
