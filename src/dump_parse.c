@@ -62,27 +62,38 @@ static bool is_hex(char c)
  * in the order printed, lead from the root down a path; goroutines
  * whose strings are the same, in the same places and with the same
  * lines, end on the same node. */
+/* 32 bytes, a file's 64 mostly (a node a line of every stack learnt:
+ * most of the memory a parse first touches, and this machine's page
+ * faults cost 2 us; 48 and 80 bytes before 2026-12-07). */
 struct dump_stack {
 	const char *str;		/* interned */
 	struct dump_stack *child;	/* most recently used first */
 	struct dump_stack *sibling;
-	int64_t line;			/* a file's line number; 0 for a function */
-	uint64_t place;
-	uint32_t len;			/* longer strings bypass the trie */
-	uint32_t nchildren : 31;
+	uint32_t place;			/* later places bypass the trie */
+	unsigned len : 24;		/* longer strings bypass the trie */
+	unsigned nchildren : 4;		/* counted up to STACK_SCAN + 2 */
 	/* a function without spaces, or a file node with its line's tail
 	 * (struct stack_file): a line can be matched whole (line_repeats) */
-	uint32_t whole : 1;
+	unsigned whole : 1;
 };
 
-/* A file node keeps the rest of the line it was made from, for
- * line_repeats(): ":123 +0x1d" after the path. */
+#define STACK_LEN_MAX ((1u << 24) - 1)
+
+/* A file node (place odd) has its line, and keeps the rest of the line
+ * it was made from, for line_repeats(): ":123 +0x1d" after the path. */
 struct stack_file {
 	struct dump_stack node;
+	int64_t line;
 	uint64_t offset;
-	size_t tail_len;
+	uint8_t tail_len;
 	char tail[];
 };
+
+/* The line of node n: a file's, 0 for a function. */
+static inline int64_t node_line(const struct dump_stack *n)
+{
+	return n->place & 1 ? ((const struct stack_file *)n)->line : 0;
+}
 
 #define STACK_TAIL_MAX 48
 
@@ -246,7 +257,7 @@ static int wide_insert(struct dump_parser *p, const struct dump_stack *parent,
 
 			if (!o->node)
 				continue;
-			j = wide_hash(o->parent, o->node->place, o->node->line,
+			j = wide_hash(o->parent, o->node->place, node_line(o->node),
 				      o->node->str) & (cap - 1);
 			while (t[j].node)
 				j = (j + 1) & (cap - 1);
@@ -256,7 +267,7 @@ static int wide_insert(struct dump_parser *p, const struct dump_stack *parent,
 		p->wide = t;
 		p->wide_cap = cap;
 	}
-	i = wide_hash(parent, n->place, n->line, n->str) & (p->wide_cap - 1);
+	i = wide_hash(parent, n->place, node_line(n), n->str) & (p->wide_cap - 1);
 	while (p->wide[i].node)
 		i = (i + 1) & (p->wide_cap - 1);
 	p->wide[i].parent = parent;
@@ -274,7 +285,7 @@ static struct dump_stack *wide_find(const struct dump_parser *p,
 
 	for (; (n = p->wide[i].node); i = (i + 1) & (p->wide_cap - 1))
 		if (p->wide[i].parent == parent && n->str == str &&
-		    n->place == place && n->line == line)
+		    n->place == place && node_line(n) == line)
 			return n;
 	return NULL;
 }
@@ -289,15 +300,16 @@ static const char *stack_step(struct dump_parser *p, uint64_t place,
 {
 	struct dump_stack *at = p->at, *n, **link;
 	const char *str = NULL;
+	unsigned children;
 
-	if (len >= UINT32_MAX) {
+	if (len > STACK_LEN_MAX || place > UINT32_MAX) {
 		/* past what a node holds: no stack for this goroutine */
 		p->stack_lost = true;
 		return intern_str(&p->strings, s, len);
 	}
 	if (at->nchildren <= STACK_SCAN) {
 		for (link = &at->child; (n = *link); link = &n->sibling) {
-			if (n->len == len && n->place == place && n->line == line &&
+			if (n->len == len && n->place == place && node_line(n) == line &&
 			    memcmp(n->str, s, len) == 0) {
 				*link = n->sibling;	/* to the front */
 				n->sibling = at->child;
@@ -323,11 +335,13 @@ static const char *stack_step(struct dump_parser *p, uint64_t place,
 
 		if (tail_len > STACK_TAIL_MAX)
 			tail_len = 0;
-		fn = arena_calloc(&p->arena, 1, sizeof(*fn) + tail_len);
+		fn = arena_calloc(&p->arena, 1,
+				  offsetof(struct stack_file, tail) + tail_len);
 		if (!fn)
 			return NULL;
+		fn->line = line;
 		fn->offset = offset;
-		fn->tail_len = tail_len;
+		fn->tail_len = (uint8_t)tail_len;
 		memcpy(fn->tail, s + len, tail_len);
 		n = &fn->node;
 		n->whole = tail_len > 0;
@@ -338,18 +352,20 @@ static const char *stack_step(struct dump_parser *p, uint64_t place,
 		n->whole = !memchr(str, ' ', len);
 	}
 	n->str = str;
-	n->len = (uint32_t)len;
-	n->line = line;
-	n->place = place;
+	n->len = (unsigned)len;
+	n->place = (uint32_t)place;
 	n->sibling = at->child;
 	at->child = n;
-	if (++at->nchildren == STACK_SCAN + 1) {
+	children = at->nchildren + 1u;	/* past STACK_SCAN + 1, all alike */
+	if (children <= STACK_SCAN + 2)
+		at->nchildren = children;
+	if (children == STACK_SCAN + 1) {
 		struct dump_stack *c;
 
 		for (c = at->child; c; c = c->sibling)
 			if (wide_insert(p, at, c) < 0)
 				return NULL;
-	} else if (at->nchildren > STACK_SCAN + 1 && wide_insert(p, at, n) < 0) {
+	} else if (children > STACK_SCAN + 1 && wide_insert(p, at, n) < 0) {
 		return NULL;
 	}
 	p->at = n;
@@ -370,14 +386,14 @@ static bool line_repeats(const struct dump_stack *n, const char *s, size_t len)
 	if (n->place & 1) {
 		const struct stack_file *fn = (const struct stack_file *)n;
 
-		return len == n->len + fn->tail_len &&
+		return len == (size_t)n->len + fn->tail_len &&
 		       memcmp(s, n->str, n->len) == 0 &&
 		       memcmp(s + n->len, fn->tail, fn->tail_len) == 0;
 	}
-	if (!n->len || len < n->len + 2 || s[len - 1] != ')' || s[n->len] != '(' ||
+	if (!n->len || len < (size_t)n->len + 2 || s[len - 1] != ')' || s[n->len] != '(' ||
 	    memcmp(s, n->str, n->len) != 0)
 		return false;
-	i = n->len + 1;
+	i = (size_t)n->len + 1;
 	return !memchr(s + i, ')', len - 1 - i) && !memchr(s + i, '(', len - 1 - i);
 }
 
@@ -641,7 +657,7 @@ static void set_file(struct dump_parser *p, struct dump_stack *next)
 				: &p->frames[g->nframes - 1];
 
 	f->file = next->str;
-	f->line = next->line;
+	f->line = ((const struct stack_file *)next)->line;
 	f->offset = ((const struct stack_file *)next)->offset;
 	p->pending_frame = p->pending_created_by = false;
 	p->at = next;

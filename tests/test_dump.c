@@ -555,6 +555,35 @@ static void test_dump__fast_long_args(void **state)
 	check_fast(G_HEAD(1) G_BODY "\n" G_HEAD(2) "main.worker(0xc0000123456789a)");
 }
 
+/* A name longer than a trie node holds (16 MiB) bypasses the trie: the
+ * goroutine has no stack, and the lines after it parse as ever. */
+static void test_dump__name_past_node(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct trace want, got;
+	size_t n = (size_t)1 << 24, i;
+
+	(void)state;
+	for (i = 1; i <= 2; i++) {
+		strbuf_addf(&sb, "goroutine %zu [chan receive]:\npkg.", i);
+		assert_int_equal(strbuf_grow(&sb, n), 0);
+		memset(sb.buf + sb.len, 'x', n);
+		sb.len += n;
+		sb.buf[sb.len] = '\0';
+		strbuf_addstr(&sb, "(0x1)\n\t/a.go:1 +0x1\n" G_BODY "\n");
+	}
+	strbuf_addstr(&sb, G_HEAD(3) G_BODY);
+	trace_by_line(sb.buf, sb.len, &want);
+	trace_by_block(sb.buf, sb.len, 0, &got);
+	assert_string_equal(got.out.buf, want.out.buf);
+	/* goroutines 1 and 2 without a stack, 3 with one */
+	assert_non_null(strstr(want.out.buf, "g 1 [chan receive] 0 0 flags=0 line=1 dump=0 parent=1 stack=-1"));
+	assert_non_null(strstr(want.out.buf, "stack=0\n"));
+	strbuf_release(&got.out);
+	strbuf_release(&want.out);
+	strbuf_release(&sb);
+}
+
 static void test_dump__fast_crlf(void **state)
 {
 	(void)state;
@@ -660,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_dump__fast_diverges_at_created_by),
 		cmocka_unit_test(test_dump__fast_args_differ),
 		cmocka_unit_test(test_dump__fast_long_args),
+		cmocka_unit_test(test_dump__name_past_node),
 		cmocka_unit_test(test_dump__fast_crlf),
 		cmocka_unit_test(test_dump__fast_cut_last_line),
 		cmocka_unit_test(test_dump__fast_buffer_boundary),
