@@ -64,10 +64,14 @@ struct split {
 	unsigned n, npieces;		/* threads; pieces so far (lock) */
 	atomic_bool failed;
 	struct pace paces[WORKERS_MAX];	/* each thread's own */
-	/* every parser's strings are p's shared ones: a string has one
-	 * address in all, and the join has none to translate */
-	bool shared;
 };
+
+/* Whether every parser's strings are p's shared ones: a string then has
+ * one address in all, and the join has none to translate. */
+static bool shares_strings(const struct split *s)
+{
+	return s->p->strings.shared != NULL;
+}
 
 static uint64_t now_ns(void)
 {
@@ -203,7 +207,7 @@ static size_t steal_point(const struct split *s, const struct piece *from,
  * how.steal_min left, or the one that has is parsed past the header
  * found (or has none) by the time it is taken: the thread then stops.
  *
- * With strings shared (split.shared), any thread may take from any
+ * With strings shared (shares_strings), any thread may take from any
  * part. Without, the caller's thread (0) may take from any part, another
  * only from the parts after its own: the join then interns again and
  * copies what a thread after the first parsed, which is kept twice until
@@ -214,7 +218,7 @@ static struct piece *steal(struct split *s, unsigned self)
 {
 	struct piece *from = NULL, *t = NULL;
 	size_t most = 0, want = 0, end = 0, at, i;
-	size_t after = self && !s->shared ? s->pieces[self].start : 0;
+	size_t after = self && !shares_strings(s) ? s->pieces[self].start : 0;
 	uint64_t now = now_ns();
 
 	pthread_mutex_lock(&s->lock);
@@ -338,7 +342,7 @@ static int join(struct split *s, struct goroutine_sink *sink)
 			struct goroutine_str_map map;
 
 			goroutine_str_map_init(&map, &p->strings,
-					       t->thread && !s->shared ?
+					       t->thread && !shares_strings(s) ?
 					       &s->pieces[t->thread].parser.strings :
 					       &p->strings);
 			r = goroutine_groups_merge(sink->groups, &map, &t->groups,
@@ -375,10 +379,8 @@ int goroutines_parse_split(struct dump_parser *p, struct goroutine_sink *sink,
 	}
 	/* p's strings so far would have addresses of their own */
 	if (p->strings.count == 0 && !p->strings.shared &&
-	    (p->shared_strings = intern_shared_new()) != NULL) {
+	    (p->shared_strings = intern_shared_new()) != NULL)
 		p->strings.shared = p->shared_strings;
-		s.shared = true;
-	}
 	for (i = 0; i < n && at < len; i++) {
 		struct piece *t = &s.pieces[s.npieces++];
 

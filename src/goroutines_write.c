@@ -270,6 +270,34 @@ static size_t text_weight(const struct ggroup *g)
 	return g->nframes + 1;
 }
 
+/* Writes a formatted run straight to fp's descriptor (by the thread
+ * whose turn it is): through fwrite it would first be copied into fp's
+ * buffer, a second copy of the whole report. What fp holds goes first.
+ * On an error the rest goes through fwrite after all, which then fails
+ * the same way and leaves fp's error flag set for cli_output_close to
+ * report. */
+static void write_run(FILE *fp, const char *buf, size_t len)
+{
+	int fd;
+
+	if (len < BUFSIZ || fflush(fp) != 0 || (fd = fileno(fp)) < 0) {
+		fwrite(buf, 1, len, fp);
+		return;
+	}
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		buf += w;
+		len -= (size_t)w;
+	}
+	if (len > 0)
+		fwrite(buf, 1, len, fp);
+}
+
 struct text_job {
 	const struct goroutine_groups *gs;
 	bool color;
@@ -292,42 +320,12 @@ static int text_make(void *arg, unsigned run, unsigned thread)
 	return r;
 }
 
-static void write_run(FILE *fp, const char *buf, size_t len);
-
 static void text_hand(void *arg, unsigned run, unsigned thread)
 {
 	struct text_job *job = arg;
 
 	(void)run;
 	write_run(job->fp, job->out[thread].buf, job->out[thread].len);
-}
-
-/* Writes a formatted run of ~1 MB straight to fp's descriptor: through
- * fwrite it would first be copied into fp's buffer, a copy of the whole
- * report on the main thread while the other threads wait. What fp holds
- * goes first. On an error the rest goes through fwrite after all, which
- * then fails the same way and leaves fp's error flag set for
- * cli_output_close to report. */
-static void write_run(FILE *fp, const char *buf, size_t len)
-{
-	int fd;
-
-	if (len < BUFSIZ || fflush(fp) != 0 || (fd = fileno(fp)) < 0) {
-		fwrite(buf, 1, len, fp);
-		return;
-	}
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		buf += w;
-		len -= (size_t)w;
-	}
-	if (len > 0)
-		fwrite(buf, 1, len, fp);
 }
 
 int goroutines_write_text(FILE *fp, const struct goroutine_groups *gs,
