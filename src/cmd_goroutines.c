@@ -60,19 +60,28 @@ struct run {
 	struct goroutine_sink sink;
 };
 
+/* The threads a plain dump file of len bytes is grouped on: below 2,
+ * it is streamed line by line instead. */
+static size_t split_parts(size_t len)
+{
+	size_t parts = workers_count();
+
+	return len / GOROUTINES_SPLIT_MIN < parts ? len / GOROUTINES_SPLIT_MIN : parts;
+}
+
 /* A dump in a plain file is grouped on several threads when it is big
  * enough (goroutines_parse_split), else streamed line by line. */
 static int parse_dump(struct dump_parser *parser, struct goroutine_sink *sink,
 		      struct input *in, const struct strbuf *head,
 		      struct ls_error *err)
 {
-	size_t len, parts = workers_count();
+	size_t len, parts = 0;
 	const char *data;
 
-	data = parts >= 2 ? input_map(in, &len) : NULL;
-	if (data && len / GOROUTINES_SPLIT_MIN < parts)
-		parts = len / GOROUTINES_SPLIT_MIN;
-	if (data && parts >= 2) {
+	data = workers_count() >= 2 ? input_map(in, &len) : NULL;
+	if (data)
+		parts = split_parts(len);
+	if (parts >= 2) {
 		struct goroutines_split how = {
 			.nparts = (unsigned)parts,
 			.max_line = in->max_line,
@@ -215,10 +224,11 @@ int cmd_goroutines(int argc, char **argv)
 		goto out;
 	}
 	ls_error_subject(&err, source);
-	/* A plain file big enough to be parsed on threads (parse_dump) is
-	 * mapped; when its head says dump, it is not read through zlib's
-	 * buffers first (0.5 ms and 200 page faults of the 64 MiB bench
-	 * dump's 40 ms), and head stays empty: nothing was read. */
+	/* A plain file big enough to be parsed on threads (parse_dump:
+	 * split_parts() of 2 or more, from 2 * GOROUTINES_SPLIT_MIN bytes
+	 * on) is mapped; when its head says dump, it is not read through
+	 * zlib's buffers first (0.5 ms and 200 page faults of the 64 MiB
+	 * bench dump's 40 ms), and head stays empty: nothing was read. */
 	if (workers_count() >= 2 &&
 	    (data = input_map_unread(&in, 2 * GOROUTINES_SPLIT_MIN, &len)) &&
 	    (hlen = dump_head_len(data, len)) > 0 && dump_sniff(data, hlen)) {

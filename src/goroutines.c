@@ -941,7 +941,7 @@ static void merge_parts(struct goroutine_groups *gs, const struct rank_job *job)
 	}
 	free(gs->list);
 	gs->list = out;
-	gs->n = gs->alloc = n ? n : 1;
+	gs->alloc = n ? n : 1;
 	gs->n = n;
 }
 

@@ -139,21 +139,19 @@ int intern_reserve(struct intern *t, size_t n)
 	return cap == t->cap ? 0 : resize(t, cap);
 }
 
-const char *intern_str(struct intern *t, const char *s, size_t len)
+/* intern_str() of s[0..len), not empty, whose hash() is h. */
+static const char *intern_hashed(struct intern *t, const char *s, size_t len,
+				 uint64_t h)
 {
 	struct intern_slot *slot;
 	uint32_t tag, tlen = len >= UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	uint64_t h;
 	size_t i;
 	const char *copy;
 
-	if (len == 0)
-		return empty;
 	/* at most half full: short probe runs */
 	if ((t->count + 1) * 2 > t->cap &&
 	    resize(t, t->cap ? t->cap * 2 : 256) < 0)
 		return NULL;
-	h = hash(s, len);
 	tag = (uint32_t)h;
 	i = home(h, t->cap);
 	while ((slot = &t->slots[i])->s) {
@@ -165,7 +163,7 @@ const char *intern_str(struct intern *t, const char *s, size_t len)
 	}
 	if (t->shared) {
 		pthread_mutex_lock(&t->shared->lock);
-		copy = intern_str(&t->shared->strings, s, len);
+		copy = intern_hashed(&t->shared->strings, s, len, h);
 		pthread_mutex_unlock(&t->shared->lock);
 	} else {
 		copy = arena_strndup(t->arena, s, len);
@@ -179,4 +177,9 @@ const char *intern_str(struct intern *t, const char *s, size_t len)
 	slot->hash = tag;
 	t->count++;
 	return copy;
+}
+
+const char *intern_str(struct intern *t, const char *s, size_t len)
+{
+	return len ? intern_hashed(t, s, len, hash(s, len)) : empty;
 }
