@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "profile.h"
+#include "reader.h"
 
 /* What a walk over the wire format found, without decoding anything. */
 struct proto_scan {
@@ -30,15 +31,17 @@ struct proto_scan {
 void proto_scan(const unsigned char *data, size_t len, struct proto_scan *s);
 
 /* Loads data into p (initialised, empty) when it is a well-formed
- * profile.proto with a string table: 0, or -1 with err set. The messages
+ * profile.proto with a string table: 0, or -1 with err set. The samples
+ * keep their labels unless labels (NULL: keep them) says nothing reads
+ * them (reader.h). The messages
  * are "not a valid profile.proto: ..." for the wire format and a naming
  * of the first bad cross-reference otherwise. 1 when data is not such a
  * profile: p is left empty and scan holds what proto_scan finds (the
  * caller tries the other formats). Samples are decoded on up to threads
  * threads (0 counts as 1); the result does not depend on how many. */
 int proto_load(struct profile *p, const unsigned char *data, size_t len,
-	       unsigned threads, struct proto_scan *scan,
-	       struct ls_error *err);
+	       unsigned threads, profile_labels_fn *labels,
+	       struct proto_scan *scan, struct ls_error *err);
 
 /* Whether a sample of the common shape is decoded straight into the
  * model (true, the default) or through the general path, as one of
@@ -63,8 +66,9 @@ void proto_ahead_feed(struct proto_ahead *a, const unsigned char *data,
 /* proto_load on the whole input data[0..len) that was fed to ahead (NULL:
  * none), using what was decoded already. */
 int proto_load_ahead(struct profile *p, const unsigned char *data,
-		     size_t len, unsigned threads, struct proto_ahead *ahead,
-		     struct proto_scan *scan, struct ls_error *err);
+		     size_t len, unsigned threads, profile_labels_fn *labels,
+		     struct proto_ahead *ahead, struct proto_scan *scan,
+		     struct ls_error *err);
 
 /* Frees a and what it decoded (no-op on NULL). */
 void proto_ahead_free(struct proto_ahead *a);

@@ -15,14 +15,27 @@
 #ifndef LEAKSCOPE_READER_H
 #define LEAKSCOPE_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
 #include "profile.h"
 
+/* Asked once a profile's sample types are read (p->sample_types; nothing
+ * else of p yet), before its samples: whether anything will read the
+ * samples' labels. Only tag filters and the goroutine groups of a
+ * goroutine profile do, and a heap profile's labels (a `bytes` label on
+ * every sample) are a sixth of its model. When not, a reader checks them
+ * as ever, with the same messages, and may leave them out of the model. */
+typedef bool profile_labels_fn(const struct profile *p);
+
+/* For a caller that reads no labels at all: false. */
+profile_labels_fn profile_labels_unread;
+
 struct load_options {
 	uint64_t max_input;	/* most decompressed bytes; 0 = default */
+	profile_labels_fn *labels;	/* NULL: the labels are read */
 };
 
 /* Loads path ("-" for stdin) into p, which must be initialised (and is

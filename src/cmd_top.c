@@ -188,6 +188,8 @@ int cmd_top(int argc, char **argv)
 
 	rc = EXIT_DATA;
 	lopt.max_input = cc.max_input;
+	lopt.labels = fopt.tagfocus.set || fopt.tagignore.set ? NULL :
+		      profile_labels_unread;
 	ropt.color = cli_color_enabled(&cc);
 	nprofiles = (size_t)(argc - optind);
 	profiles = calloc(nprofiles, sizeof(*profiles));

@@ -280,6 +280,8 @@ struct build {
 	const char **strs;	/* interned string table */
 	size_t nstrs;
 	struct ls_error *err;
+	profile_labels_fn *want_labels;	/* NULL: labels are read */
+	bool labels;		/* the samples keep their labels */
 };
 
 /* Looks up string index idx, for the field of the object kind id
@@ -602,22 +604,23 @@ struct raw_label {
 _Static_assert(sizeof(struct raw_label) == sizeof(struct label),
 	       "a raw label takes the place of a label");
 
-/* Allocates out's arrays for s from a, in one piece: values, labels,
- * then the locations. -1 when out of memory. */
-static int sample_alloc(struct arena *a, const PbSample *s, struct sample *out)
+/* Allocates out's arrays for s from a, in one piece: values, room for
+ * nlabels labels, then the locations. -1 when out of memory. */
+static int sample_alloc(struct arena *a, const PbSample *s, size_t nlabels,
+			struct sample *out)
 {
 	unsigned char *mem;
 
 	mem = arena_alloc(a, s->n_value * sizeof(*out->values) +
-			     s->n_label * sizeof(*out->labels) +
+			     nlabels * sizeof(*out->labels) +
 			     s->n_location_id * sizeof(*out->locations));
 	if (!mem)
 		return -1;
 	out->values = (int64_t *)(void *)mem;
 	out->labels = (struct label *)(out->values + s->n_value);
-	out->locations = (uint32_t *)(void *)(out->labels + s->n_label);
+	out->locations = (uint32_t *)(void *)(out->labels + nlabels);
 	out->nlocations = s->n_location_id;
-	out->nlabels = s->n_label;
+	out->nlabels = nlabels;
 	return 0;
 }
 
@@ -675,7 +678,7 @@ static int convert_sample(struct sample_run *r, struct build *b,
 {
 	size_t j;
 
-	if (sample_alloc(&r->arena, s, out) < 0)
+	if (sample_alloc(&r->arena, s, b->labels ? s->n_label : 0, out) < 0)
 		return oom(b);
 	for (j = 0; j < s->n_location_id; j++)
 		if (location_index(b, r->lids, s->location_id[j], i,
@@ -685,12 +688,15 @@ static int convert_sample(struct sample_run *r, struct build *b,
 		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
 	out->nlabels = 0;
 	for (j = 0; j < s->n_label; j++) {
+		struct label unread;
 		int kept = resolve_label(b, raw_label(s->label[j]), i,
-					 &out->labels[out->nlabels]);
+					 b->labels ? &out->labels[out->nlabels] :
+					 &unread);
 
 		if (kept < 0)
 			return -1;
-		out->nlabels += (size_t)kept;
+		if (b->labels)
+			out->nlabels += (size_t)kept;
 	}
 	return 0;
 }
@@ -707,7 +713,7 @@ static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 	for (j = 0; j < s->n_location_id; j++)
 		if (s->location_id[j] > UINT32_MAX)
 			return -1;
-	if (sample_alloc(a, s, out) < 0)
+	if (sample_alloc(a, s, s->n_label, out) < 0)
 		return -1;
 	for (j = 0; j < s->n_location_id; j++)
 		out->locations[j] = (uint32_t)s->location_id[j];
@@ -722,8 +728,8 @@ static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 }
 
 /* Turns the raw ids and labels keep_sample left in sample i, which out
- * points at, into indexes and pointers; -1 with b->err set for a bad
- * reference. */
+ * points at, into indexes and pointers (the labels only checked when
+ * b->labels is false); -1 with b->err set for a bad reference. */
 static int resolve_kept(struct build *b, const struct u64map *lids,
 			struct sample *out, size_t i)
 {
@@ -736,13 +742,16 @@ static int resolve_kept(struct build *b, const struct u64map *lids,
 	out->nlabels = 0;
 	for (j = 0; j < n; j++) {
 		struct raw_label raw;
+		struct label unread;
 		int kept;
 
 		memcpy(&raw, &out->labels[j], sizeof(raw));
-		kept = resolve_label(b, raw, i, &out->labels[out->nlabels]);
+		kept = resolve_label(b, raw, i, b->labels ?
+				     &out->labels[out->nlabels] : &unread);
 		if (kept < 0)
 			return -1;
-		out->nlabels += (size_t)kept;
+		if (b->labels)
+			out->nlabels += (size_t)kept;
 	}
 	return 0;
 }
@@ -1100,19 +1109,20 @@ static bool sample_direct(struct sample_run *r, const struct build *b,
 	struct sample sm;
 	uint64_t *val, *val_end;
 	uint32_t *loc;
-	size_t room, pos = 0, n = 0;
+	size_t room, nlabels, pos = 0, n = 0;
 	unsigned char *mem;
 
 	if (len > UINT32_MAX || !sample_bounds(d, len, &bounds) ||
 	    bounds.n_value < nvalues)
 		return false;
-	room = nvalues * sizeof(*sm.values) + bounds.n_label * sizeof(*sm.labels) +
+	nlabels = b->labels ? bounds.n_label : 0;
+	room = nvalues * sizeof(*sm.values) + nlabels * sizeof(*sm.labels) +
 	       bounds.n_location_id * sizeof(*sm.locations);
 	if (!(mem = arena_alloc(&r->arena, room)))
 		return false;
 	sm.values = (int64_t *)(void *)mem;
 	sm.labels = (struct label *)(sm.values + nvalues);
-	sm.locations = (uint32_t *)(void *)(sm.labels + bounds.n_label);
+	sm.locations = (uint32_t *)(void *)(sm.labels + nlabels);
 	sm.nlabels = 0;
 	val = (uint64_t *)sm.values;	/* the same bits */
 	val_end = val + nvalues;
@@ -1148,12 +1158,15 @@ static bool sample_direct(struct sample_run *r, const struct build *b,
 			break;
 		default: {	/* KEY_LABEL: sample_bounds took no other */
 			PbLabel lab = label_init;
+			struct label unread;
 			int kept;
 
 			ok = length_at(d, len, &pos, &n) &&
 			     label_fill(d, pos, pos + n, &lab) &&
-			     (kept = label_direct(b, &lab, &sm.labels[sm.nlabels])) >= 0;
-			if (ok)
+			     (kept = label_direct(b, &lab, b->labels ?
+						  &sm.labels[sm.nlabels] :
+						  &unread)) >= 0;
+			if (ok && b->labels)
 				sm.nlabels += (size_t)kept;
 			pos += n;
 			break;
@@ -1338,6 +1351,7 @@ static int build_profile(struct build *b, struct proto_ahead *ahead,
 			       i, &p->sample_types[i]) < 0)
 			return -1;
 	p->nsample_types = pb->n_sample_type;
+	b->labels = !b->want_labels || b->want_labels(p);
 	if (build_functions(b, &fids) == 0 && build_mappings(b, &mids) == 0 &&
 	    build_locations(b, &lids, &fids, &mids) == 0)
 		ret = build_samples(b, ahead, data, start, len, nsamples,
@@ -1391,7 +1405,7 @@ static int build_from_rest(struct profile *p, const struct strbuf *rest,
 			   struct proto_ahead *ahead, const unsigned char *data,
 			   size_t start, size_t len, size_t nsamples,
 			   size_t sample_bytes, unsigned threads,
-			   struct ls_error *err)
+			   profile_labels_fn *labels, struct ls_error *err)
 {
 	struct arena tmp = ARENA_INIT;
 	ProtobufCAllocator alloc = { pb_alloc, pb_free, &tmp };
@@ -1405,6 +1419,7 @@ static int build_from_rest(struct profile *p, const struct strbuf *rest,
 		b.strs = NULL;
 		b.nstrs = 0;
 		b.err = err;
+		b.want_labels = labels;
 		p->format = PROFILE_PROTO;
 		ret = build_profile(&b, ahead, data, start, len, nsamples,
 				    sample_bytes, threads);
@@ -1414,7 +1429,8 @@ static int build_from_rest(struct profile *p, const struct strbuf *rest,
 }
 
 int proto_load(struct profile *p, const unsigned char *data, size_t len,
-	       unsigned threads, struct proto_scan *scan, struct ls_error *err)
+	       unsigned threads, profile_labels_fn *labels,
+	       struct proto_scan *scan, struct ls_error *err)
 {
 	struct strbuf rest = STRBUF_INIT;
 	struct proto_scan top;
@@ -1457,7 +1473,7 @@ int proto_load(struct profile *p, const unsigned char *data, size_t len,
 		}
 	}
 	ret = build_from_rest(p, &rest, NULL, data, 0, len, nsamples,
-			      sample_bytes, threads ? threads : 1, err);
+			      sample_bytes, threads ? threads : 1, labels, err);
 	if (ret == 0)
 		goto out;
 settle:
@@ -1570,8 +1586,8 @@ void proto_ahead_feed(struct proto_ahead *a, const unsigned char *data,
 /* Goes on from where the feeds stopped, as proto_load does: 0, or -1
  * for anything wrong (err may be set). */
 static int load_ahead(struct profile *p, const unsigned char *data,
-		      size_t len, unsigned threads, struct proto_ahead *a,
-		      struct ls_error *err)
+		      size_t len, unsigned threads, profile_labels_fn *labels,
+		      struct proto_ahead *a, struct ls_error *err)
 {
 	size_t start = a->pos, nsamples = 0, sample_bytes = 0;
 
@@ -1593,23 +1609,24 @@ static int load_ahead(struct profile *p, const unsigned char *data,
 	if (a->top.nstrings == 0 || a->top.ntimes > 1)
 		return -1;
 	return build_from_rest(p, &a->rest, a, data, start, len, nsamples,
-			       sample_bytes, threads, err) == 0 ? 0 : -1;
+			       sample_bytes, threads, labels, err) == 0 ? 0 : -1;
 }
 
 int proto_load_ahead(struct profile *p, const unsigned char *data,
-		     size_t len, unsigned threads, struct proto_ahead *ahead,
-		     struct proto_scan *scan, struct ls_error *err)
+		     size_t len, unsigned threads, profile_labels_fn *labels,
+		     struct proto_ahead *ahead, struct proto_scan *scan,
+		     struct ls_error *err)
 {
 	if (ahead && !ahead->stopped) {
 		struct ls_error before = *err;
 
-		if (load_ahead(p, data, len, threads ? threads : 1, ahead,
-			       err) == 0)
+		if (load_ahead(p, data, len, threads ? threads : 1, labels,
+			       ahead, err) == 0)
 			return 0;
 		/* Start over: the message is the whole input's. */
 		profile_release(p);
 		*err = before;
 		ahead->stopped = true;
 	}
-	return proto_load(p, data, len, threads, scan, err);
+	return proto_load(p, data, len, threads, labels, scan, err);
 }

@@ -130,10 +130,10 @@ static int reject_prefix(const unsigned char *d, size_t len,
 }
 
 /* Recognises the inflated content and loads it into p; ahead (or NULL)
- * was fed the content as it arrived. */
+ * was fed the content as it arrived. labels: load_options.labels. */
 static int load_content(struct profile *p, const unsigned char *d,
 			size_t len, struct proto_ahead *ahead,
-			struct ls_error *err)
+			profile_labels_fn *labels, struct ls_error *err)
 {
 	struct proto_scan scan;
 	bool binary;
@@ -151,7 +151,8 @@ static int load_content(struct profile *p, const unsigned char *d,
 		if (r != 0)
 			return r < 0 ? -1 : 0;
 	}
-	r = proto_load_ahead(p, d, len, workers_count(), ahead, &scan, err);
+	r = proto_load_ahead(p, d, len, workers_count(), labels, ahead, &scan,
+			     err);
 	if (r <= 0)
 		return r;
 	if (binary) {
@@ -307,7 +308,7 @@ static bool gzip_file(const struct input *in, off_t *start)
  * bytes. Else 0 or -1 as load_content. Not for a pipe (what was read
  * from it cannot be read again) nor with the progress hook. */
 static int load_inflating(struct profile *p, struct input *in,
-			  struct ls_error *err)
+			  profile_labels_fn *labels, struct ls_error *err)
 {
 	struct inflater z;
 	struct proto_ahead *ahead = NULL;
@@ -333,7 +334,7 @@ static int load_inflating(struct profile *p, struct input *in,
 			avail = inflater_wait(&z, avail, &res);
 		}
 		if (res == INFLATER_OK)
-			ret = load_content(p, z.buf, avail, ahead, err);
+			ret = load_content(p, z.buf, avail, ahead, labels, err);
 	}
 	proto_ahead_free(ahead);
 	inflater_release(&z);
@@ -362,11 +363,18 @@ static int read_content(struct input *in, struct strbuf *sb,
 	return 0;
 }
 
+bool profile_labels_unread(const struct profile *p)
+{
+	(void)p;
+	return false;
+}
+
 int profile_load_file(struct profile *p, const char *path,
 		      const struct load_options *opts, struct ls_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	uint64_t max = opts ? opts->max_input : 0;
+	profile_labels_fn *labels = opts ? opts->labels : NULL;
 	int ret;
 
 	struct input in;
@@ -375,13 +383,13 @@ int profile_load_file(struct profile *p, const char *path,
 	ls_error_init(err, path);
 	if (input_open(&in, path, max, err) < 0)
 		return -1;
-	ret = load_inflating(p, &in, err);
+	ret = load_inflating(p, &in, labels, err);
 	if (ret > 0) {
 		ret = read_content(&in, &sb, err);
 		input_close(&in);
 		if (ret == 0)
 			ret = load_content(p, (const unsigned char *)sb.buf,
-					   sb.len, NULL, err);
+					   sb.len, NULL, labels, err);
 		strbuf_release(&sb);
 	} else {
 		input_close(&in);
@@ -400,6 +408,7 @@ int profile_load_buffer(struct profile *p, const char *name,
 {
 	uint64_t max = opts && opts->max_input ? opts->max_input :
 		INPUT_MAX_DEFAULT;
+	profile_labels_fn *labels = opts ? opts->labels : NULL;
 	int ret;
 
 	profile_release(p);
@@ -418,12 +427,12 @@ int profile_load_buffer(struct profile *p, const char *name,
 			ret = inflate_buffer(data, len, max, &sb, err);
 		if (ret == 0)
 			ret = load_content(p, (const unsigned char *)sb.buf,
-					   sb.len, NULL, err);
+					   sb.len, NULL, labels, err);
 		strbuf_release(&sb);
 	} else if (len > max) {
 		ret = input_error_too_large(err, max);
 	} else {
-		ret = load_content(p, data, len, NULL, err);
+		ret = load_content(p, data, len, NULL, labels, err);
 	}
 	if (finish(p, name, ret) < 0) {
 		if (!ls_error_is_set(err))

@@ -62,6 +62,14 @@ static bool has_type(const struct profile *p, const char *type)
 	       strcmp(type, "0") != 0;
 }
 
+/* A goroutine profile, by its sample types. Its labels are the only ones
+ * a snapshot reads (its goroutine groups show them), so it is also the
+ * load_options.labels of a snapshot. */
+static bool goroutine_profile(const struct profile *p)
+{
+	return has_type(p, "goroutine");
+}
+
 static bool leaf_is_unlock(const struct profile *p)
 {
 	size_t i;
@@ -90,7 +98,7 @@ static void classify_profile(struct snapshot *s)
 {
 	const struct profile *p = &s->prof;
 
-	if (has_type(p, "goroutine")) {
+	if (goroutine_profile(p)) {
 		s->kind = SNAP_GOROUTINE;
 	} else if (has_type(p, "inuse_space")) {
 		s->kind = !strcmp(p->default_sample_type, "alloc_space") ||
@@ -144,7 +152,7 @@ int snapshot_load_max(struct snapshot *s, const char *path,
 		      const struct goroutine_filter *filter, uint64_t max_input,
 		      struct ls_error *err)
 {
-	struct load_options lo = { max_input };
+	struct load_options lo = { max_input, goroutine_profile };
 	const char *subject = strcmp(path, "-") ? path : "stdin";
 	struct goroutine_filter f;
 	struct load_ctx ctx = { s, filter };

@@ -212,16 +212,24 @@ static struct wire join(const struct fields *fs, const size_t *idx)
 	return w;
 }
 
-static int load(struct profile *p, const struct wire *w, unsigned threads,
-		struct proto_scan *scan, struct ls_error *err)
+static int load_labels(struct profile *p, const struct wire *w,
+		       unsigned threads, profile_labels_fn *labels,
+		       struct proto_scan *scan, struct ls_error *err)
 {
 	profile_init(p);
 	ls_error_init(err, "test.pb");
-	return proto_load(p, w->buf, w->len, threads, scan, err);
+	return proto_load(p, w->buf, w->len, threads, labels, scan, err);
 }
 
-/* a and b hold the same model. */
-static void assert_same_model(const struct profile *a, const struct profile *b)
+static int load(struct profile *p, const struct wire *w, unsigned threads,
+		struct proto_scan *scan, struct ls_error *err)
+{
+	return load_labels(p, w, threads, NULL, scan, err);
+}
+
+/* a and b hold the same model; b without labels when labels is false. */
+static void assert_same_model_labels(const struct profile *a,
+				     const struct profile *b, bool labels)
 {
 	size_t i, j;
 
@@ -257,6 +265,10 @@ static void assert_same_model(const struct profile *a, const struct profile *b)
 					 profile_location(b, y, j)->id);
 		for (j = 0; j < a->nsample_types; j++)
 			assert_int_equal(x->values[j], y->values[j]);
+		if (!labels) {
+			assert_int_equal(y->nlabels, 0);
+			continue;
+		}
 		assert_int_equal(x->nlabels, y->nlabels);
 		for (j = 0; j < x->nlabels; j++) {
 			assert_string_equal(x->labels[j].key, y->labels[j].key);
@@ -264,6 +276,11 @@ static void assert_same_model(const struct profile *a, const struct profile *b)
 			assert_string_equal(x->labels[j].unit, y->labels[j].unit);
 		}
 	}
+}
+
+static void assert_same_model(const struct profile *a, const struct profile *b)
+{
+	assert_same_model_labels(a, b, true);
 }
 
 /* ---- tests ------------------------------------------------------------ */
@@ -566,6 +583,7 @@ static void test_proto_read__walk_after_protobuf_c(void **state)
 /* proto_load_ahead after feeding w in steps of step bytes. */
 static int load_ahead_in_steps(struct profile *p, const struct wire *w,
 			       unsigned threads, size_t step,
+			       profile_labels_fn *labels,
 			       struct proto_scan *scan, struct ls_error *err)
 {
 	struct proto_ahead *a = proto_ahead_new();
@@ -579,13 +597,15 @@ static int load_ahead_in_steps(struct profile *p, const struct wire *w,
 		avail = w->len - avail < step ? w->len : avail + step;
 		proto_ahead_feed(a, w->buf, avail);
 	}
-	ret = proto_load_ahead(p, w->buf, w->len, threads, a, scan, err);
+	ret = proto_load_ahead(p, w->buf, w->len, threads, labels, a, scan,
+			       err);
 	proto_ahead_free(a);
 	return ret;
 }
 
 /* Read ahead in steps of one byte, an odd few, 4 KiB or all at once, on
- * 1 or 3 threads: what proto_load gives, message and model. */
+ * 1 or 3 threads, labels kept or unread: what proto_load gives, message
+ * and model (but for the labels left out). */
 static void assert_ahead_like_load(const struct wire *w)
 {
 	static const size_t steps[] = { 1, 13, 4096, SIZE_MAX };
@@ -596,11 +616,16 @@ static void assert_ahead_like_load(const struct wire *w)
 	size_t s;
 	unsigned t;
 
-	for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
-		if (steps[s] == 1 && w->len > 300000)
+	for (s = 0; s < 2 * sizeof(steps) / sizeof(steps[0]); s++) {
+		size_t step = steps[s % (sizeof(steps) / sizeof(steps[0]))];
+		bool labels = s < sizeof(steps) / sizeof(steps[0]);
+
+		if (step == 1 && w->len > 300000)
 			continue;
 		for (t = 1; t <= 3; t += 2) {
-			int ret = load_ahead_in_steps(&got, w, t, steps[s],
+			int ret = load_ahead_in_steps(&got, w, t, step,
+						      labels ? NULL :
+						      profile_labels_unread,
 						      &got_scan, &got_err);
 
 			assert_int_equal(ret, want_ret);
@@ -612,7 +637,7 @@ static void assert_ahead_like_load(const struct wire *w)
 				assert_int_equal(got_scan.plausible, want_scan.plausible);
 			}
 			if (ret == 0)
-				assert_same_model(&want, &got);
+				assert_same_model_labels(&want, &got, labels);
 			else
 				assert_int_equal(got.nsamples, 0);
 			profile_release(&got);
@@ -1124,15 +1149,16 @@ static void assert_same_labels(const struct profile *a, const struct profile *b)
 }
 
 /* w loaded with samples of the common shape decoded straight into the
- * model and through the general path, on one thread and on three: the
- * same result, error or refusal. proto_load's return. */
+ * model and through the general path, on one thread and on three, with
+ * the labels kept and unread: the same result, error or refusal, and
+ * without labels the same model but for them. proto_load's return. */
 static int load_both_ways(const struct wire *w)
 {
 	int r1 = 0;
-	unsigned t;
+	unsigned t, u;
 
 	for (t = 1; t <= 3; t += 2) {
-		struct profile direct, general;
+		struct profile direct, general, unread;
 		struct proto_scan s1, s2;
 		struct ls_error e1, e2;
 		int r2;
@@ -1152,6 +1178,20 @@ static int load_both_ways(const struct wire *w)
 		if (r1 == 0) {
 			assert_same_model(&direct, &general);
 			assert_same_labels(&direct, &general);
+		}
+		for (u = 0; u < 2; u++) {
+			proto_direct_samples = u == 0;
+			r2 = load_labels(&unread, w, t, profile_labels_unread,
+					 &s2, &e2);
+			proto_direct_samples = true;
+			assert_int_equal(r1, r2);
+			if (r1 < 0)
+				assert_string_equal(e1.msg, e2.msg);
+			if (r1 > 0)
+				assert_int_equal(s1.bad_offset, s2.bad_offset);
+			if (r1 == 0)
+				assert_same_model_labels(&direct, &unread, false);
+			profile_release(&unread);
 		}
 		profile_release(&direct);
 		profile_release(&general);
