@@ -418,6 +418,25 @@ static const char *simplify_func(const char *name, char *buf, size_t size)
 	return buf;
 }
 
+/* Gives v a copy of its samples to change, if it has none yet: 0, or -1
+ * when out of memory. */
+static int own_samples(struct profile_view *v)
+{
+	struct view_sample *own;
+	size_t i;
+
+	if (v->samples)
+		return 0;
+	own = arena_calloc(&v->arena, v->nsamples ? v->nsamples : 1,
+			   sizeof(*own));
+	if (!own)
+		return -1;
+	for (i = 0; i < v->nsamples; i++)
+		own[i] = view_sample_at(v, i);
+	v->samples = own;
+	return 0;
+}
+
 /* pprof's Profile.Prune with the profile's drop_frames/keep_frames, as
  * RemoveUninteresting applies it. prune/beneath are per location. */
 static int apply_prune(struct profile_view *v, const struct profile *p,
@@ -475,6 +494,8 @@ static int apply_prune(struct profile_view *v, const struct profile *p,
 	regfree(&drop);
 	if (have_keep)
 		regfree(&keep);
+	if (own_samples(v) < 0)
+		return ls_error_set(err, "out of memory");
 	for (i = 0; i < v->nsamples; i++) {
 		struct view_sample *s = &v->samples[i];
 		bool found_user = false;
@@ -515,19 +536,12 @@ int filter_apply(struct profile_view *v, const struct profile *p,
 	v->profile = p;
 	v->locs = arena_calloc(&v->arena, p->nlocations ? p->nlocations : 1,
 			       sizeof(*v->locs));
-	v->samples = arena_calloc(&v->arena, p->nsamples ? p->nsamples : 1,
-				  sizeof(*v->samples));
 	mark = calloc(p->nlocations ? p->nlocations : 1, 1);
-	if (!v->locs || !v->samples || !mark)
+	if (!v->locs || !mark)
 		goto oom;
 	for (i = 0; i < p->nlocations; i++) {
 		v->locs[i].lines = p->locations[i].lines;
 		v->locs[i].nlines = p->locations[i].nlines;
-	}
-	for (i = 0; i < p->nsamples; i++) {
-		v->samples[i].sample = &p->samples[i];
-		v->samples[i].locations = p->samples[i].locations;
-		v->samples[i].nlocations = p->samples[i].nlocations;
 	}
 	v->nsamples = p->nsamples;
 	if (!o) {
@@ -573,6 +587,8 @@ int filter_apply(struct profile_view *v, const struct profile *p,
 					v->show_matched = true;
 			}
 		}
+		if (own_samples(v) < 0)
+			goto oom;
 		for (i = n = 0; i < v->nsamples; i++) {
 			struct view_sample s = v->samples[i];
 			bool focused = false, ignored = false;
@@ -609,7 +625,8 @@ int filter_apply(struct profile_view *v, const struct profile *p,
 
 	/* FilterSamplesByTag */
 	if (o->tagfocus.set || o->tagignore.set) {
-		if (collect_num_units(&nu, p, &v->arena) < 0)
+		if (collect_num_units(&nu, p, &v->arena) < 0 ||
+		    own_samples(v) < 0)
 			goto oom;
 		for (i = n = 0; i < v->nsamples; i++) {
 			const struct sample *s = v->samples[i].sample;

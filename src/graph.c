@@ -535,7 +535,7 @@ static int sum_samples(const struct walk *wk, struct walk_part *w)
 			return -1;
 	}
 	for (i = w->first; i < w->last; i++) {
-		const struct view_sample *s = &v->samples[i];
+		const struct view_sample vs = view_sample_at(v, i), *s = &vs;
 		int64_t wt = s->sample->values[si];
 		uint32_t parent = NONE;
 

@@ -33,7 +33,7 @@ static int each_stack(const struct graph *g,
 	int rc = 0;
 
 	for (i = 0; i < v->nsamples && rc == 0; i++) {
-		const struct view_sample *s = &v->samples[i];
+		const struct view_sample vs = view_sample_at(v, i), *s = &vs;
 		int64_t w = s->sample->values[g->opts.sample_index];
 
 		if (w == 0)

@@ -631,7 +631,8 @@ static int collect_stacks(struct sites_graph *sg)
 		goto oom;
 	sg->off[0] = 0;
 	for (n = 0; n < v->nsamples; n++) {
-		const struct view_sample *vs = &v->samples[n];
+		const struct view_sample sample = view_sample_at(v, n),
+					 *vs = &sample;
 		int64_t w = vs->sample->values[si];
 		size_t len = 0, slot;
 		uint64_t h;

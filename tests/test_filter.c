@@ -123,9 +123,19 @@ static void values(const struct graph *g, const char *name, int64_t *flat,
 static void test_filter__none(void **state)
 {
 	struct fixture *f = *state;
+	size_t i;
 
 	run(f);
 	assert_int_equal(f->v.nsamples, 3);
+	/* nothing filtered: the view copies no sample, it reads p's */
+	assert_null(f->v.samples);
+	for (i = 0; i < 3; i++) {
+		struct view_sample s = view_sample_at(&f->v, i);
+
+		assert_ptr_equal(s.sample, &f->p.samples[i]);
+		assert_ptr_equal(s.locations, f->p.samples[i].locations);
+		assert_int_equal(s.nlocations, f->p.samples[i].nlocations);
+	}
 	EXPECT(f, "runtime.main", 0, 1053184);
 	EXPECT(f, "main.h", 512, 512);
 }
@@ -275,6 +285,9 @@ static void test_filter__drop_frames(void **state)
 	EXPECT(f, "main.a", 4608, 4608);
 	EXPECT(f, "main.b", -1, -1);
 	EXPECT(f, "main.h", -1, -1);
+	/* from the view's own copy: the profile's stack is as it was */
+	assert_int_equal(view_sample_at(&f->v, 0).nlocations, 2);
+	assert_int_equal(f->p.samples[0].nlocations, 3);
 }
 
 static void test_filter__bad_regex(void **state)
