@@ -17,7 +17,12 @@ unsigned workers_count(void);
  * the calling thread), and returns when all have returned. When a thread
  * cannot be started, or n is above WORKERS_MAX, the parts left over run
  * on the calling thread: every part always runs exactly once. n of 0
- * does nothing. */
+ * does nothing.
+ *
+ * Called from a part while other parts run, it starts only as many
+ * threads as workers_count() leaves beyond those: diff loads its two
+ * files at once, and each load would have decoded its samples on a
+ * thread more, four threads on two CPUs. */
 void workers_run(unsigned n, void (*fn)(void *arg, unsigned i), void *arg);
 
 /* Jobs 0 .. n-1 made on up to `threads` threads and handed on in order:

@@ -88,13 +88,28 @@ static bool start_elsewhere(pthread_attr_t *attr, cpu_set_t *allowed)
 	return true;
 }
 
+/* Threads started by workers_run() that run parts now. */
+static atomic_uint started_now;
+
 void workers_run(unsigned n, void (*fn)(void *arg, unsigned i), void *arg)
 {
 	struct part parts[WORKERS_MAX];
 	unsigned i, threads = n < WORKERS_MAX ? n : WORKERS_MAX;
+	unsigned held = atomic_load(&started_now);
 	cpu_set_t allowed;
 	pthread_attr_t attr;
-	bool away = threads > 1 && start_elsewhere(&attr, &allowed);
+	bool away;
+
+	if (held) {	/* inside a part: the threads left, if any */
+		unsigned count = workers_count();
+		unsigned spare = count > held + 1 ? count - held - 1 : 0;
+
+		if (threads > 1 + spare)
+			threads = 1 + spare;
+	}
+	if (threads > 1)
+		atomic_fetch_add(&started_now, threads - 1);
+	away = threads > 1 && start_elsewhere(&attr, &allowed);
 
 	for (i = 1; i < threads; i++) {
 		parts[i].fn = fn;
@@ -122,6 +137,8 @@ void workers_run(unsigned n, void (*fn)(void *arg, unsigned i), void *arg)
 		else
 			fn(arg, i);
 	}
+	if (threads > 1)
+		atomic_fetch_sub(&started_now, threads - 1);
 }
 
 struct in_order {

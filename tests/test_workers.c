@@ -45,6 +45,44 @@ static void test_workers__each_part_once(void **state)
 	}
 }
 
+/* Each outer part runs two inner parts; the outer ones hold every
+ * thread workers_count() allows. */
+struct nested {
+	struct record inner[WORKERS_MAX];
+	pthread_t outer[WORKERS_MAX];
+};
+
+static void outer_part(void *arg, unsigned i)
+{
+	struct nested *n = arg;
+
+	n->outer[i] = pthread_self();
+	workers_run(2, note, &n->inner[i]);
+}
+
+static void test_workers__nested_on_threads_left(void **state)
+{
+	unsigned count = workers_count(), outer = count < 2 ? 2 : count, i;
+	struct nested n;
+
+	(void)state;
+	if (outer > WORKERS_MAX)
+		outer = WORKERS_MAX;
+	memset(&n, 0, sizeof(n));
+	workers_run(outer, outer_part, &n);
+	for (i = 0; i < outer; i++) {
+		assert_int_equal(n.inner[i].runs[0], 1);
+		assert_int_equal(n.inner[i].runs[1], 1);
+		/* no thread left: both inner parts on the outer part's */
+		assert_true(pthread_equal(n.inner[i].who[0], n.outer[i]));
+		assert_true(pthread_equal(n.inner[i].who[1], n.outer[i]));
+	}
+	/* and when they are done, threads are there again */
+	memset(&n.inner[0], 0, sizeof(n.inner[0]));
+	workers_run(2, note, &n.inner[0]);
+	assert_false(pthread_equal(n.inner[0].who[1], pthread_self()));
+}
+
 struct orders {
 	unsigned made[300], made_by[300];
 	unsigned handed[300], nhanded;
@@ -122,6 +160,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_workers__each_part_once),
+		cmocka_unit_test(test_workers__nested_on_threads_left),
 		cmocka_unit_test(test_workers__in_order),
 		cmocka_unit_test(test_workers__count_in_range),
 	};
