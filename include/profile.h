@@ -76,12 +76,14 @@ struct label {
 	const char *unit;	/* numeric labels only; "" when unset */
 };
 
+/* 32 bytes, the counts 32 bits (PROFILE_STACK_MAX): a heap profile has
+ * some 10^5 samples, memory first touched. */
 struct sample {
 	uint32_t *locations;	/* leaf first: indexes into p->locations */
-	size_t nlocations;
 	int64_t *values;			/* p->nsample_types of them */
 	struct label *labels;
-	size_t nlabels;
+	uint32_t nlocations;
+	uint32_t nlabels;
 };
 
 /* Where a profile came from, for headers and for format-specific rules. */
@@ -139,6 +141,10 @@ profile_location(const struct profile *p, const struct sample *s, size_t j)
 /* A profile holds at most this many locations, so that a stack entry
  * fits in 32 bits; more is refused as a corrupt input would be. */
 #define PROFILE_LOCATIONS_MAX UINT32_MAX
+
+/* A sample holds at most this many locations, and as many labels, so
+ * that its counts fit in 32 bits; readers refuse more. */
+#define PROFILE_STACK_MAX UINT32_MAX
 
 void profile_init(struct profile *p);
 

@@ -199,6 +199,9 @@ static int sample_push(struct legacy *l, uint64_t addr)
 {
 	long loc = location_for(l, addr);
 
+	if (l->samples[l->nsamples - 1].stk_n == PROFILE_STACK_MAX)
+		return ls_error_set(l->err, "a stack of more than %lu frames",
+				    (unsigned long)PROFILE_STACK_MAX);
 	if (loc < 0 || PUSH(l->stk, l->nstk, l->capstk) < 0)
 		return oom(l);
 	l->stk[l->nstk++] = (uint32_t)loc;
@@ -211,6 +214,9 @@ static int sample_label(struct legacy *l, const char *key, const char *str,
 {
 	struct label *lab;
 
+	if (l->samples[l->nsamples - 1].lab_n == PROFILE_STACK_MAX)
+		return ls_error_set(l->err, "a sample with more than %lu labels",
+				    (unsigned long)PROFILE_STACK_MAX);
 	if (PUSH(l->labels, l->nlabels, l->caplabels) < 0)
 		return oom(l);
 	lab = &l->labels[l->nlabels++];

@@ -556,7 +556,7 @@ static bool next_field(const unsigned char *d, size_t len, size_t *pos,
 }
 
 /* A sample read ahead: keep_sample's arrays at mem, its value count the
- * proto_ahead's. Not a struct sample: 16 bytes, not 40, of memory the
+ * proto_ahead's. Not a struct sample: 16 bytes, not 32, of memory the
  * kernel must clear first (a heap profile has some 10^5 samples). */
 struct ahead_sample {
 	unsigned char *mem;
@@ -678,6 +678,10 @@ static int convert_sample(struct sample_run *r, struct build *b,
 {
 	size_t j;
 
+	if (s->n_location_id > PROFILE_STACK_MAX || s->n_label > PROFILE_STACK_MAX)
+		return ls_error_set(b->err,
+			"sample %zu has more than %lu locations or labels", i,
+			(unsigned long)PROFILE_STACK_MAX);
 	if (sample_alloc(&r->arena, s, b->labels ? s->n_label : 0, out) < 0)
 		return oom(b);
 	for (j = 0; j < s->n_location_id; j++)
@@ -710,6 +714,8 @@ static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 {
 	size_t j;
 
+	if (s->n_location_id > PROFILE_STACK_MAX || s->n_label > PROFILE_STACK_MAX)
+		return -1;
 	for (j = 0; j < s->n_location_id; j++)
 		if (s->location_id[j] > UINT32_MAX)
 			return -1;
