@@ -17,13 +17,20 @@ const char *diff_format_value(char *buf, int64_t v, const char *unit, bool sign)
 	int64_t a = v < 0 ? -v : v;
 
 	units_label(tmp, a, unit, "auto");
-	if (v < 0)
-		snprintf(buf, UNITS_LABEL_MAX + 1, "-%s", tmp);
-	else if (v > 0 && sign)
-		snprintf(buf, UNITS_LABEL_MAX + 1, "+%s", tmp);
-	else
-		snprintf(buf, UNITS_LABEL_MAX + 1, "%s", tmp);
+	buf[0] = v < 0 ? '-' : '+';
+	strcpy(buf + (v < 0 || (v > 0 && sign)), tmp);
 	return buf;
+}
+
+/* s right-aligned in width columns, as "%*s" prints it; without
+ * printf, which was half of writing a big diff's rows. */
+static void put_right(FILE *fp, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	for (; width > n; width--)
+		putc(' ', fp);
+	fputs(s, fp);
 }
 
 static const char *status_name(enum diff_status s)
@@ -118,22 +125,32 @@ int diff_write_text(FILE *fp, const struct diff *d, const struct diff_meta *m)
 		const struct diff_row *r = &d->rows[i];
 		const struct site *s = r->site;
 
-		fprintf(fp, "%s%10s%s %s%10s%s %10s %10s  %s%s\n",
-			on(m, r->delta), diff_format_value(a, r->delta, unit, true),
-			off(m, r->delta), on(m, r->cum_delta),
-			diff_format_value(b, r->cum_delta, unit, true),
-			off(m, r->cum_delta),
-			diff_format_value(c, r->base, unit, false),
-			diff_format_value(e, r->new_, unit, false), s->name,
-			r->status == DIFF_NEW ? " (new)" : r->status == DIFF_GONE
-			? " (gone)" : "");
+		/* "%s%10s%s %s%10s%s %10s %10s  %s%s\n" */
+		fputs(on(m, r->delta), fp);
+		put_right(fp, diff_format_value(a, r->delta, unit, true), 10);
+		fputs(off(m, r->delta), fp);
+		putc(' ', fp);
+		fputs(on(m, r->cum_delta), fp);
+		put_right(fp, diff_format_value(b, r->cum_delta, unit, true), 10);
+		fputs(off(m, r->cum_delta), fp);
+		putc(' ', fp);
+		put_right(fp, diff_format_value(c, r->base, unit, false), 10);
+		putc(' ', fp);
+		put_right(fp, diff_format_value(e, r->new_, unit, false), 10);
+		fputs("  ", fp);
+		fputs(s->name, fp);
+		fputs(r->status == DIFF_NEW ? " (new)\n" : r->status == DIFF_GONE
+		      ? " (gone)\n" : "\n", fp);
 		if (r->delta > 0 && *s->path) {
 			if (*s->user_frame)
 				fprintf(fp, "%46s user: %s%s%s%s%s\n", "",
 					m->color ? "\033[1;36m" : "", s->user_frame,
 					m->color ? "\033[0m" : "",
 					*s->caller ? ", called from " : "", s->caller);
-			fprintf(fp, "%46s path: %s\n", "", s->path);
+			put_right(fp, "", 46);
+			fputs(" path: ", fp);
+			fputs(s->path, fp);
+			putc('\n', fp);
 		}
 	}
 	return ferror(fp) ? -1 : 0;

@@ -151,6 +151,49 @@ double units_scale(int64_t value, const char *from_unit, const char *to_unit,
 	return (double)value;
 }
 
+size_t units_fixed2(char *buf, double v)
+{
+	uint64_t m, n, r, half;
+	char digits[24];
+	size_t len = 0, k = 0;
+	int e;
+
+	if (!isfinite(v) || fabs(v) >= 0x1p53) {
+		snprintf(buf, UNITS_LABEL_MAX, "%.2f", v);
+		return strlen(buf);	/* cut at UNITS_LABEL_MAX - 1 */
+	}
+	/* |v| = m * 2^e exactly, m below 2^53; then n = |v| * 100 rounded
+	 * half to even, as glibc rounds the exact value */
+	m = (uint64_t)ldexp(frexp(fabs(v), &e), 53);
+	e -= 53;
+	if (e >= 0) {
+		n = (m << e) * 100;	/* |v| < 2^53: an integer, n < 2^60 */
+	} else if (e > -64) {
+		r = m * 100;		/* below 2^60 */
+		n = r >> -e;
+		r &= ((uint64_t)1 << -e) - 1;
+		half = (uint64_t)1 << (-e - 1);
+		if (r > half || (r == half && (n & 1)))
+			n++;
+	} else {
+		n = 0;			/* m * 100 < 2^60 < half */
+	}
+	if (signbit(v))
+		buf[len++] = '-';
+	do
+		digits[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (k < 3)
+		digits[k++] = '0';
+	while (k > 2)
+		buf[len++] = digits[--k];
+	buf[len++] = '.';
+	buf[len++] = digits[1];
+	buf[len++] = digits[0];
+	buf[len] = '\0';
+	return len;
+}
+
 const char *units_label(char *buf, int64_t value, const char *from_unit,
 			const char *to_unit)
 {
@@ -158,8 +201,7 @@ const char *units_label(char *buf, int64_t value, const char *from_unit,
 	double v = units_scale(value, from_unit, to_unit, &unit);
 	size_t len;
 
-	snprintf(buf, UNITS_LABEL_MAX, "%.2f", v);
-	len = strlen(buf);
+	len = units_fixed2(buf, v);
 	if (len > 3 && !strcmp(buf + len - 3, ".00"))
 		buf[len -= 3] = '\0';
 	if (!strcmp(buf, "0") || !strcmp(buf, "-0"))
