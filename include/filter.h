@@ -78,7 +78,9 @@ struct view_location {
 
 struct view_sample {
 	const struct sample *sample;
-	const uint32_t *locations;	/* leaf first: p->locations indexes */
+	/* leaf first: p->locations indexes, as wide as the profile's
+	 * (p->narrow); read them with view_location_index() */
+	const void *stack;
 	size_t nlocations;
 };
 
@@ -114,9 +116,17 @@ view_sample_at(const struct profile_view *v, size_t i)
 		return v->samples[i];
 	s = &v->profile->samples[i];
 	vs.sample = s;
-	vs.locations = s->locations;
+	vs.stack = s->stack;
 	vs.nlocations = s->nlocations;
 	return vs;
+}
+
+/* The index in p->locations of stack entry j of s, a sample of v. */
+static inline uint32_t
+view_location_index(const struct profile_view *v, const struct view_sample *s,
+		    size_t j)
+{
+	return stack_index(s->stack, v->profile->narrow, j);
 }
 
 /* The location at stack index j of s, a sample of v. */
@@ -124,7 +134,7 @@ static inline const struct location *
 view_location(const struct profile_view *v, const struct view_sample *s,
 	      size_t j)
 {
-	return &v->profile->locations[s->locations[j]];
+	return &v->profile->locations[view_location_index(v, s, j)];
 }
 
 /* pprof's tag range parser, exposed for tests: true when value is a

@@ -49,6 +49,11 @@ int proto_load(struct profile *p, const unsigned char *data, size_t len,
  * the one to the other. */
 extern bool proto_direct_samples;
 
+/* Whether a profile of at most PROFILE_NARROW_MAX locations keeps its
+ * stacks in 16 bits an entry (true, the default) or 32. The result is
+ * the same; tests set it false to hold the one to the other. */
+extern bool proto_narrow_stacks;
+
 /* Reading ahead: samples decoded while the rest of the input still
  * arrives (reader.c inflates on another thread meanwhile). The result is
  * proto_load's, whatever was fed. */

@@ -502,7 +502,8 @@ static int apply_prune(struct profile_view *v, const struct profile *p,
 		ptrdiff_t k;
 
 		for (k = (ptrdiff_t)s->nlocations - 1; k >= 0; k--) {
-			unsigned char m = mark[s->locations[k]];
+			unsigned char m = mark[view_location_index(v, s, (size_t)k)];
+			size_t cut;
 
 			if (!m) {
 				found_user = true;
@@ -510,13 +511,10 @@ static int apply_prune(struct profile_view *v, const struct profile *p,
 			}
 			if (!found_user)
 				continue;
-			if (m == 1) {
-				s->locations += k + 1;
-				s->nlocations -= (size_t)k + 1;
-			} else {
-				s->locations += k;
-				s->nlocations -= (size_t)k;
-			}
+			cut = m == 1 ? (size_t)k + 1 : (size_t)k;
+			s->stack = (const unsigned char *)s->stack +
+				   cut * stack_width(p->narrow);
+			s->nlocations -= cut;
 			break;
 		}
 	}
@@ -594,7 +592,7 @@ int filter_apply(struct profile_view *v, const struct profile *p,
 			bool focused = false, ignored = false;
 
 			for (j = 0; j < s.nlocations; j++) {
-				unsigned char m = mark[s.locations[j]];
+				unsigned char m = mark[view_location_index(v, &s, j)];
 
 				if (m == 1)
 					focused = true;
@@ -604,18 +602,22 @@ int filter_apply(struct profile_view *v, const struct profile *p,
 			if (!focused || ignored)
 				continue;
 			if (any_hidden) {
-				uint32_t *locs;
+				void *locs;
 				size_t k = 0;
 
-				locs = arena_alloc(&v->arena, (s.nlocations ? s.nlocations : 1) * sizeof(*locs));
+				locs = arena_alloc(&v->arena, (s.nlocations ? s.nlocations : 1) *
+							      stack_width(p->narrow));
 				if (!locs)
 					goto oom;
-				for (j = 0; j < s.nlocations; j++)
-					if (!v->locs[s.locations[j]].hidden)
-						locs[k++] = s.locations[j];
+				for (j = 0; j < s.nlocations; j++) {
+					uint32_t li = view_location_index(v, &s, j);
+
+					if (!v->locs[li].hidden)
+						stack_set(locs, p->narrow, k++, li);
+				}
 				if (k == 0)
 					continue;
-				s.locations = locs;
+				s.stack = locs;
 				s.nlocations = k;
 			}
 			v->samples[n++] = s;

@@ -1128,11 +1128,12 @@ int goroutines_dump_to_profile(struct profile *p, const char *name,
 	for (i = 0; i < t.groups.n; i++) {
 		const struct ggroup *g = t.groups.list[i];
 		struct sample *s = &p->samples[p->nsamples++];
+		uint32_t *stack;	/* wide: p->narrow is false */
 
 		s->values = arena_calloc(&p->arena, 1, sizeof(*s->values));
-		s->locations = arena_calloc(&p->arena, g->nframes ? g->nframes : 1,
-					    sizeof(*s->locations));
-		if (!s->values || !s->locations)
+		s->stack = stack = arena_calloc(&p->arena, g->nframes ? g->nframes : 1,
+						sizeof(*stack));
+		if (!s->values || !stack)
 			goto oom;
 		s->values[0] = (int64_t)g->count;
 		for (j = 0; j < g->nframes; j++) {
@@ -1141,8 +1142,7 @@ int goroutines_dump_to_profile(struct profile *p, const char *name,
 
 			if (!loc)
 				goto oom;
-			s->locations[s->nlocations++] =
-				(uint32_t)(loc - p->locations);
+			stack[s->nlocations++] = (uint32_t)(loc - p->locations);
 		}
 	}
 	r = 0;

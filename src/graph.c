@@ -543,7 +543,7 @@ static int sum_samples(const struct walk *wk, struct walk_part *w)
 			continue;
 		stamp++;
 		for (j = s->nlocations; j-- > 0; ) {
-			size_t li = s->locations[j];
+			size_t li = view_location_index(v, s, j);
 			uint32_t first = wk->off[li], last = wk->off[li + 1], k;
 
 			for (k = last; k-- > first; ) {

@@ -1370,7 +1370,7 @@ static int finish(struct legacy *l, bool massage, bool zero_addresses)
 		const struct lsample *s = &l->samples[i];
 		struct sample *out = &p->samples[i];
 
-		out->locations = stk;
+		out->stack = stk;	/* wide: p->narrow is false */
 		out->nlocations = s->stk_n;
 		for (j = 0; j < s->stk_n; j++)
 			stk[j] = (uint32_t)l->locs[l->stk[s->stk_off + j]].order;

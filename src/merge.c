@@ -237,11 +237,12 @@ int profile_merge(struct profile *out, struct profile *const *srcs, size_t n,
 		for (j = 0; j < s->nsamples; j++) {
 			const struct sample *ss = &s->samples[j];
 			struct sample *d = &out->samples[out->nsamples];
+			uint32_t *stack;	/* wide: out->narrow is false */
 			bool zero = true;
 
 			d->values = arena_alloc(&out->arena, (s->nsample_types + 1) * sizeof(*d->values));
-			d->locations = arena_alloc(&out->arena, (ss->nlocations + 1) * sizeof(*d->locations));
-			if (!d->values || !d->locations)
+			d->stack = stack = arena_alloc(&out->arena, (ss->nlocations + 1) * sizeof(*stack));
+			if (!d->values || !stack)
 				goto oom;
 			for (k = 0; k < s->nsample_types; k++) {
 				d->values[k] = ss->values[k];
@@ -253,7 +254,7 @@ int profile_merge(struct profile *out, struct profile *const *srcs, size_t n,
 			if (zero)
 				continue;
 			for (k = 0; k < ss->nlocations; k++)
-				d->locations[k] = (uint32_t)(lo + ss->locations[k]);
+				stack[k] = (uint32_t)(lo + sample_location_index(s, ss, k));
 			d->nlocations = ss->nlocations;
 			d->labels = ss->labels;
 			d->nlabels = ss->nlabels;

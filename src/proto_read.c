@@ -505,6 +505,7 @@ static int build_locations(struct build *b, struct u64map *ids,
 		lines += l->n_line;
 	}
 	p->nlocations = pb->n_location;
+	p->narrow = proto_narrow_stacks && p->nlocations <= PROFILE_NARROW_MAX;
 	return 0;
 }
 
@@ -605,20 +606,20 @@ _Static_assert(sizeof(struct raw_label) == sizeof(struct label),
 	       "a raw label takes the place of a label");
 
 /* Allocates out's arrays for s from a, in one piece: values, room for
- * nlabels labels, then the locations. -1 when out of memory. */
+ * nlabels labels, then the stack, narrow or not. -1 when out of memory. */
 static int sample_alloc(struct arena *a, const PbSample *s, size_t nlabels,
-			struct sample *out)
+			bool narrow, struct sample *out)
 {
 	unsigned char *mem;
 
 	mem = arena_alloc(a, s->n_value * sizeof(*out->values) +
 			     nlabels * sizeof(*out->labels) +
-			     s->n_location_id * sizeof(*out->locations));
+			     s->n_location_id * stack_width(narrow));
 	if (!mem)
 		return -1;
 	out->values = (int64_t *)(void *)mem;
 	out->labels = (struct label *)(out->values + s->n_value);
-	out->locations = (uint32_t *)(void *)(out->labels + nlabels);
+	out->stack = out->labels + nlabels;
 	out->nlocations = s->n_location_id;
 	out->nlabels = nlabels;
 	return 0;
@@ -682,12 +683,16 @@ static int convert_sample(struct sample_run *r, struct build *b,
 		return ls_error_set(b->err,
 			"sample %zu has more than %lu locations or labels", i,
 			(unsigned long)PROFILE_STACK_MAX);
-	if (sample_alloc(&r->arena, s, b->labels ? s->n_label : 0, out) < 0)
+	if (sample_alloc(&r->arena, s, b->labels ? s->n_label : 0,
+			 b->p->narrow, out) < 0)
 		return oom(b);
-	for (j = 0; j < s->n_location_id; j++)
-		if (location_index(b, r->lids, s->location_id[j], i,
-				   &out->locations[j]) < 0)
+	for (j = 0; j < s->n_location_id; j++) {
+		uint32_t li = 0;
+
+		if (location_index(b, r->lids, s->location_id[j], i, &li) < 0)
 			return -1;
+		stack_set(out->stack, b->p->narrow, j, li);
+	}
 	if (s->n_value)
 		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
 	out->nlabels = 0;
@@ -719,10 +724,10 @@ static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 	for (j = 0; j < s->n_location_id; j++)
 		if (s->location_id[j] > UINT32_MAX)
 			return -1;
-	if (sample_alloc(a, s, s->n_label, out) < 0)
+	if (sample_alloc(a, s, s->n_label, false, out) < 0)
 		return -1;
 	for (j = 0; j < s->n_location_id; j++)
-		out->locations[j] = (uint32_t)s->location_id[j];
+		((uint32_t *)out->stack)[j] = (uint32_t)s->location_id[j];
 	if (s->n_value)
 		memcpy(out->values, s->value, s->n_value * sizeof(*out->values));
 	for (j = 0; j < s->n_label; j++) {
@@ -735,16 +740,22 @@ static int keep_sample(struct arena *a, const PbSample *s, struct sample *out)
 
 /* Turns the raw ids and labels keep_sample left in sample i, which out
  * points at, into indexes and pointers (the labels only checked when
- * b->labels is false); -1 with b->err set for a bad reference. */
+ * b->labels is false); -1 with b->err set for a bad reference. A narrow
+ * stack takes the first half of the ids' room: entry j is written after
+ * id j was read, and before it only. */
 static int resolve_kept(struct build *b, const struct u64map *lids,
 			struct sample *out, size_t i)
 {
 	size_t j, n = out->nlabels;
 
-	for (j = 0; j < out->nlocations; j++)
-		if (location_index(b, lids, out->locations[j], i,
-				   &out->locations[j]) < 0)
+	for (j = 0; j < out->nlocations; j++) {
+		uint32_t li = 0;
+
+		if (location_index(b, lids, ((const uint32_t *)out->stack)[j], i,
+				   &li) < 0)
 			return -1;
+		stack_set(out->stack, b->p->narrow, j, li);
+	}
 	out->nlabels = 0;
 	for (j = 0; j < n; j++) {
 		struct raw_label raw;
@@ -1045,14 +1056,16 @@ static PbSample *sample_unpack(struct arena *scratch, const unsigned char *d,
 /* ---- samples of the common shape, straight into the model ---------- */
 
 bool proto_direct_samples = true;
+bool proto_narrow_stacks = true;
 
-/* Decodes the packed location ids of d[pos..end) as indexes to *out on,
- * which moves past them: false for a varint not well formed or an id
- * that lids does not hold. */
+/* Decodes the packed location ids of d[pos..end) as stack entries,
+ * narrow or not, to *out on, which moves past them: false for a varint
+ * not well formed or an id that lids does not hold. */
 static bool packed_locations(const unsigned char *d, size_t pos, size_t end,
-			     const struct u64map *lids, uint32_t **out)
+			     const struct u64map *lids, bool narrow,
+			     unsigned char **out)
 {
-	uint32_t *o = *out;
+	unsigned char *o = *out;
 
 	while (pos < end) {
 		uint64_t id;
@@ -1060,7 +1073,8 @@ static bool packed_locations(const unsigned char *d, size_t pos, size_t end,
 
 		if (!varint_get(d, end, &pos, &id) || (l = u64map_get(lids, id)) < 0)
 			return false;
-		*o++ = (uint32_t)l;
+		stack_set(o, narrow, 0, (uint32_t)l);
+		o += stack_width(narrow);
 	}
 	*out = o;
 	return true;
@@ -1111,10 +1125,11 @@ static bool sample_direct(struct sample_run *r, const struct build *b,
 	static const PbSample sample_init = PERFTOOLS__PROFILES__SAMPLE__INIT;
 	static const PbLabel label_init = PERFTOOLS__PROFILES__LABEL__INIT;
 	const struct u64map lids = *r->lids;
+	const bool narrow = b->p->narrow;
 	PbSample bounds = sample_init;
 	struct sample sm;
 	uint64_t *val, *val_end;
-	uint32_t *loc;
+	unsigned char *loc;
 	size_t room, nlabels, pos = 0, n = 0;
 	unsigned char *mem;
 
@@ -1123,16 +1138,16 @@ static bool sample_direct(struct sample_run *r, const struct build *b,
 		return false;
 	nlabels = b->labels ? bounds.n_label : 0;
 	room = nvalues * sizeof(*sm.values) + nlabels * sizeof(*sm.labels) +
-	       bounds.n_location_id * sizeof(*sm.locations);
+	       bounds.n_location_id * stack_width(narrow);
 	if (!(mem = arena_alloc(&r->arena, room)))
 		return false;
 	sm.values = (int64_t *)(void *)mem;
 	sm.labels = (struct label *)(sm.values + nvalues);
-	sm.locations = (uint32_t *)(void *)(sm.labels + nlabels);
+	sm.stack = sm.labels + nlabels;
 	sm.nlabels = 0;
 	val = (uint64_t *)sm.values;	/* the same bits */
 	val_end = val + nvalues;
-	loc = sm.locations;
+	loc = sm.stack;
 	while (pos < len) {
 		unsigned char key = d[pos++];
 		uint64_t v;
@@ -1143,8 +1158,10 @@ static bool sample_direct(struct sample_run *r, const struct build *b,
 		case KEY_LOCATION_ID:
 			ok = varint_get(d, len, &pos, &v) &&
 			     (l = u64map_get(&lids, v)) >= 0;
-			if (ok)
-				*loc++ = (uint32_t)l;
+			if (ok) {
+				stack_set(loc, narrow, 0, (uint32_t)l);
+				loc += stack_width(narrow);
+			}
 			break;
 		case KEY_VALUE:
 			ok = varint_get(d, len, &pos, &v) && val < val_end;
@@ -1153,7 +1170,7 @@ static bool sample_direct(struct sample_run *r, const struct build *b,
 			break;
 		case KEY_LOCATION_IDS:
 			ok = length_at(d, len, &pos, &n) &&
-			     packed_locations(d, pos, pos + n, &lids, &loc);
+			     packed_locations(d, pos, pos + n, &lids, narrow, &loc);
 			pos += n;
 			break;
 		case KEY_VALUES:
@@ -1187,9 +1204,9 @@ static bool sample_direct(struct sample_run *r, const struct build *b,
 		arena_shrink(&r->arena, mem, room, 0);
 		return false;
 	}
-	sm.nlocations = (size_t)(loc - sm.locations);
-	arena_shrink(&r->arena, mem, room,
-		     (size_t)((unsigned char *)loc - mem));
+	sm.nlocations = (uint32_t)((size_t)(loc - (unsigned char *)sm.stack) /
+				   stack_width(narrow));
+	arena_shrink(&r->arena, mem, room, (size_t)(loc - mem));
 	*out = sm;
 	return true;
 }
@@ -1213,7 +1230,7 @@ static void sample_run_main(void *arg, unsigned k)
 
 		out->values = (int64_t *)(void *)as->mem;
 		out->labels = (struct label *)(out->values + nvalues);
-		out->locations = (uint32_t *)(void *)(out->labels + as->nlabels);
+		out->stack = out->labels + as->nlabels;
 		out->nlocations = as->nlocations;
 		out->nlabels = as->nlabels;
 		if (resolve_kept(&b, r->lids, out, i) < 0)

@@ -40,7 +40,7 @@ static int each_stack(const struct graph *g,
 			continue;
 		n = 0;
 		for (j = s->nlocations; j-- > 0; ) {
-			size_t li = s->locations[j];
+			size_t li = view_location_index(v, s, j);
 
 			if (n + g->loc_nnodes[li] > cap) {
 				size_t nc = (n + g->loc_nnodes[li]) * 2 + 16;

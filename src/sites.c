@@ -641,7 +641,7 @@ static int collect_stacks(struct sites_graph *sg)
 			continue;
 		sg->total += w;
 		for (j = 0; j < vs->nlocations; j++)
-			len += g->loc_nnodes[vs->locations[j]];
+			len += g->loc_nnodes[view_location_index(v, vs, j)];
 		if (nnodes + len > anodes) {
 			size_t a = anodes ? anodes * 2 : 65536;
 			uint32_t *nn;
@@ -656,7 +656,7 @@ static int collect_stacks(struct sites_graph *sg)
 		len = 0;
 		cur++;
 		for (j = 0; j < vs->nlocations; j++) {
-			size_t li = vs->locations[j];
+			size_t li = view_location_index(v, vs, j);
 
 			for (k = 0; k < g->loc_nnodes[li]; k++) {
 				uint32_t id = g->loc_nodes[li][k];

@@ -96,10 +96,12 @@ static inline int tb_sample(struct profile *p, const int64_t *values,
 
 	s->values = arena_calloc(&p->arena, p->nsample_types, sizeof(*s->values));
 	memcpy(s->values, values, p->nsample_types * sizeof(*s->values));
-	s->locations = arena_calloc(&p->arena, (size_t)(nlocs ? nlocs : 1), sizeof(*s->locations));
+	/* narrow or wide as p->narrow says when the sample is added */
+	s->stack = arena_calloc(&p->arena, (size_t)(nlocs ? nlocs : 1),
+				stack_width(p->narrow));
 	va_start(ap, nlocs);
 	for (i = 0; i < nlocs; i++)
-		s->locations[i] = (uint32_t)va_arg(ap, int);
+		stack_set(s->stack, p->narrow, (size_t)i, (uint32_t)va_arg(ap, int));
 	va_end(ap);
 	s->nlocations = (size_t)nlocs;
 	s->labels = arena_calloc(&p->arena, 8, sizeof(*s->labels));

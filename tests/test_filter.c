@@ -13,11 +13,12 @@
 
 /* runtime.main -> main.a -> main.b (inlined helper main.h in b's
  * location), main.c; labels: handler=/api|/static, bytes=512|4096|1MiB. */
-static void make_profile(struct profile *p)
+static void make_profile(struct profile *p, bool narrow)
 {
 	int fr, fa, fb, fh, fc, lr, la, lb, lc, s;
 
 	tb_init(p, 2, "alloc_objects", "count", "alloc_space", "bytes");
+	p->narrow = narrow;	/* stacks of 16 bits, as proto_read makes */
 	fr = tb_func(p, "runtime.main", "/go/src/runtime/proc.go");
 	fa = tb_func(p, "main.a", "/app/a.go");
 	fb = tb_func(p, "main.b", "/app/b.go");
@@ -45,14 +46,24 @@ struct fixture {
 	bool built;
 };
 
-static int setup(void **state)
+static int setup_stacks(void **state, bool narrow)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	make_profile(&f->p);
+	make_profile(&f->p, narrow);
 	filter_options_init(&f->o);
 	*state = f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_stacks(state, false);
+}
+
+static int setup_narrow(void **state)
+{
+	return setup_stacks(state, true);
 }
 
 static int teardown(void **state)
@@ -133,7 +144,7 @@ static void test_filter__none(void **state)
 		struct view_sample s = view_sample_at(&f->v, i);
 
 		assert_ptr_equal(s.sample, &f->p.samples[i]);
-		assert_ptr_equal(s.locations, f->p.samples[i].locations);
+		assert_ptr_equal(s.stack, f->p.samples[i].stack);
 		assert_int_equal(s.nlocations, f->p.samples[i].nlocations);
 	}
 	EXPECT(f, "runtime.main", 0, 1053184);
@@ -315,6 +326,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter__tagignore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter__tag_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter__drop_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__none, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__focus, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__focus_by_file, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__ignore, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__hide, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__show, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__tagfocus_regex, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__tagignore, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__tag_ranges, setup_narrow, teardown),
+		cmocka_unit_test_setup_teardown(test_filter__drop_frames, setup_narrow, teardown),
 		cmocka_unit_test(test_filter__bad_regex),
 	};
 

@@ -1178,6 +1178,22 @@ static int load_both_ways(const struct wire *w)
 		if (r1 == 0) {
 			assert_same_model(&direct, &general);
 			assert_same_labels(&direct, &general);
+			assert_true(direct.narrow);	/* NFUNCS locations */
+		}
+		for (u = 0; u < 2; u++) {	/* stacks of 32 bits */
+			proto_narrow_stacks = false;
+			proto_direct_samples = u == 0;
+			r2 = load(&unread, w, t, &s2, &e2);
+			proto_direct_samples = proto_narrow_stacks = true;
+			assert_int_equal(r1, r2);
+			if (r1 < 0)
+				assert_string_equal(e1.msg, e2.msg);
+			if (r1 == 0) {
+				assert_false(unread.narrow);
+				assert_same_model(&direct, &unread);
+				assert_same_labels(&direct, &unread);
+			}
+			profile_release(&unread);
 		}
 		for (u = 0; u < 2; u++) {
 			proto_direct_samples = u == 0;
@@ -1197,6 +1213,83 @@ static int load_both_ways(const struct wire *w)
 		profile_release(&general);
 	}
 	return r1;
+}
+
+/* A profile of nloc locations (all of function 1) and 50 samples whose
+ * stacks name the last ones and the first. */
+static struct wire many_locations(size_t nloc)
+{
+	Perftools__Profiles__ValueType vt = PERFTOOLS__PROFILES__VALUE_TYPE__INIT;
+	Perftools__Profiles__Function f = PERFTOOLS__PROFILES__FUNCTION__INIT;
+	struct wire w = { NULL, 0, 0 };
+	size_t i;
+
+	put(&w, "", 0);
+	vt.type = 1;
+	vt.unit = 1;
+	put_msg(&w, 1, &vt.base);
+	for (i = 0; i < 50; i++) {
+		Perftools__Profiles__Sample s = PERFTOOLS__PROFILES__SAMPLE__INIT;
+		uint64_t locs[3] = { nloc - i, nloc - 50 - i, 1 + i };
+		int64_t value = (int64_t)i + 1;
+
+		s.location_id = locs;
+		s.n_location_id = 3;
+		s.value = &value;
+		s.n_value = 1;
+		put_msg(&w, 2, &s.base);
+	}
+	for (i = 0; i < nloc; i++) {
+		Perftools__Profiles__Location l = PERFTOOLS__PROFILES__LOCATION__INIT;
+		Perftools__Profiles__Line ln = PERFTOOLS__PROFILES__LINE__INIT;
+		Perftools__Profiles__Line *lnp = &ln;
+
+		l.id = i + 1;
+		l.address = 0x401000 + i;
+		ln.function_id = 1;
+		l.line = &lnp;
+		l.n_line = 1;
+		put_msg(&w, 4, &l.base);
+	}
+	f.id = 1;
+	f.name = 1;
+	put_msg(&w, 5, &f.base);
+	put_bytes(&w, 6, "", 0);
+	put_bytes(&w, 6, "f", 1);
+	return w;
+}
+
+/* Stacks of 16 bits up to PROFILE_NARROW_MAX locations, of 32 past it:
+ * either way the model of 32-bit stacks, read ahead too. */
+static void test_proto_read__narrow_stacks(void **state)
+{
+	static const size_t counts[] = { PROFILE_NARROW_MAX, PROFILE_NARROW_MAX + 1 };
+	size_t c, i, j;
+
+	(void)state;
+	for (c = 0; c < 2; c++) {
+		struct wire w = many_locations(counts[c]);
+		struct profile narrow, wide;
+		struct proto_scan scan;
+		struct ls_error err;
+
+		assert_int_equal(load(&narrow, &w, 1, &scan, &err), 0);
+		proto_narrow_stacks = false;
+		assert_int_equal(load(&wide, &w, 1, &scan, &err), 0);
+		proto_narrow_stacks = true;
+		assert_int_equal(narrow.narrow, counts[c] <= PROFILE_NARROW_MAX);
+		assert_false(wide.narrow);
+		assert_same_model(&narrow, &wide);
+		for (i = 0; i < narrow.nsamples; i++)
+			for (j = 0; j < 3; j++)
+				assert_int_equal(sample_location_index(&narrow, &narrow.samples[i], j),
+						 j == 0 ? counts[c] - 1 - i :
+						 j == 1 ? counts[c] - 51 - i : i);
+		assert_ahead_like_load(&w);
+		profile_release(&narrow);
+		profile_release(&wide);
+		free(w.buf);
+	}
 }
 
 /* Sample 500 of 1000 replaced by one at the edges of what is decoded
@@ -1272,6 +1365,7 @@ int main(void)
 		cmocka_unit_test(test_proto_read__ahead_same_errors),
 		cmocka_unit_test(test_proto_read__fast_sample_like_protobuf_c),
 		cmocka_unit_test(test_proto_read__direct_like_general),
+		cmocka_unit_test(test_proto_read__narrow_stacks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
