@@ -1316,8 +1316,9 @@ static int build_samples(struct build *b, struct proto_ahead *ahead,
 		r->resolve_to = nahead * (k + 1) / n;
 		r->start = pos;
 		r->first = seen;
-		while (pos < len && (k == n - 1 ||
-				     bytes < sample_bytes / n * (k + 1))) {
+		if (k == n - 1)		/* the rest: no need to walk it */
+			pos = len;
+		while (pos < len && bytes < sample_bytes / n * (k + 1)) {
 			size_t value;
 			uint64_t field;
 			unsigned wire;
