@@ -34,7 +34,7 @@ SAN_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=al
 OPT ?= -O1
 else ifeq ($(SANITIZE),1)
 BUILD ?= build/san
-SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT ?= -O1
 else
 BUILD ?= build

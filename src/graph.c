@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "goconv.h"
 #include "workers.h"
 #include "zalloc.h"
 
@@ -672,15 +673,6 @@ static int link_kept(struct walk *w)
 
 /* per thread: graphs are built on several at once */
 static _Thread_local const struct graph *sort_graph;
-
-/* int64(f) as Go computes it on amd64: out of range gives the minimum
- * (a C cast would be undefined). */
-static int64_t go_f2i(double f)
-{
-	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
-}
 
 static int64_t abs64(int64_t v)
 {

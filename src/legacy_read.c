@@ -9,6 +9,7 @@
  * Working data (locations, samples, ...) grows in heap vectors owned by
  * struct legacy; the model is written into p->arena once at the end.
  */
+#include "goconv.h"
 #include "legacy.h"
 #include "strbuf.h"
 #include "u64map.h"
@@ -286,14 +287,6 @@ static int location_line(struct legacy *l, long loc, long fn, int64_t line,
 static int64_t mul(uint64_t a, int64_t b)
 {
 	return (int64_t)(a * (uint64_t)b);
-}
-
-/* int64(f) as Go on amd64 computes it: out of range gives the minimum. */
-static int64_t d2i(double f)
-{
-	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
 }
 
 /* a / b with Go's result for the minimum divided by -1; b != 0. */
@@ -1683,8 +1676,8 @@ static void scale_heap_sample(int64_t *count, int64_t *size, int64_t rate)
 		return;
 	avg = (double)*size / (double)*count;
 	scale = 1 / (1 - exp(-avg / (double)rate));
-	*count = d2i((double)*count * scale);
-	*size = d2i((double)*size * scale);
+	*count = go_f2i((double)*count * scale);
+	*size = go_f2i((double)*size * scale);
 }
 
 /* heapSampleRE, unanchored:
@@ -2226,7 +2219,7 @@ static int parse_contention(struct legacy *l, const char *d, size_t len)
 				if (cpu_hz > 0) {
 					double ghz = (double)cpu_hz / 1e9;
 
-					v1 = d2i((double)v1 * (double)period / ghz);
+					v1 = go_f2i((double)v1 * (double)period / ghz);
 				}
 				v2 = mul(v2, period);
 			}

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "goconv.h"
 #include "sites.h"
 #include "units.h"
 
@@ -24,15 +25,6 @@ const char *report_output_unit(const struct graph *g)
 			min = v;
 	}
 	return units_select(min, g->total, g->sample_type.unit);
-}
-
-/* int64(f) as Go computes it on amd64: out of range gives the minimum
- * (a C cast would be undefined). */
-static int64_t go_f2i(double f)
-{
-	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
 }
 
 static const char *base(const char *path)
@@ -98,7 +90,7 @@ int report_text(FILE *fp, const struct graph *g, const struct report_options *o)
 
 		if (!strcmp(tu, "ns") && tn != 0)
 			snprintf(ratio, sizeof(ratio), "(%s)",
-				 units_percentage(e, (int64_t)tn, p->duration_nanos));
+				 units_percentage(e, go_f2i(tn), p->duration_nanos));
 		fprintf(fp, "Duration: %s, Total samples = %s %s\n",
 			units_label(a, p->duration_nanos, "nanoseconds", "auto"),
 			units_label(b, g->total, unit, out_unit), ratio);
