@@ -239,7 +239,8 @@ bool goroutine_is_benign(const struct dump_frame *frames, size_t nframes,
 			 const struct dump_frame *created_by, const char *state);
 
 /* Parses a duration such as "90s", "5m", "1h30m", "2h", "45" (minutes)
- * into whole minutes (rounded up). 0 or -1 if malformed. */
+ * into whole minutes (rounded up). 0 or -1 if malformed or longer than
+ * 2^63 minutes. */
 int goroutine_parse_wait(const char *s, int64_t *minutes);
 
 /* Converts the goroutine dump in data[0..len) into p (released first): a

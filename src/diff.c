@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "goconv.h"
 #include "units.h"
 
 static void compute_delta(struct diff_row *r)
@@ -209,7 +210,7 @@ int diff_normalize(struct profile *new_, const struct profile *base,
 
 			for (i = 0; i < n; i++) {
 				if (ratio[i] != 1.0)
-					sm->values[i] = (int64_t)round((double)sm->values[i] * ratio[i]);
+					sm->values[i] = go_f2i(round((double)sm->values[i] * ratio[i]));
 				keep |= sm->values[i] != 0;
 			}
 			if (keep)

@@ -999,7 +999,9 @@ int goroutine_parse_wait(const char *s, int64_t *minutes)
 			return -1;
 		}
 	}
-	if (!any)
+	/* more minutes than int64 holds (1e999h is infinite): malformed,
+	 * where a C cast would be undefined */
+	if (!any || !(total / 60.0 < 0x1p63))
 		return -1;
 	*minutes = (int64_t)ceil(total / 60.0);
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "goconv.h"
 #include "strbuf.h"
 #include "units.h"
 
@@ -247,7 +248,7 @@ int profile_merge(struct profile *out, struct profile *const *srcs, size_t n,
 			for (k = 0; k < s->nsample_types; k++) {
 				d->values[k] = ss->values[k];
 				if (scaled && ratio[k] != 1)
-					d->values[k] = (int64_t)round((double)ss->values[k] * ratio[k]);
+					d->values[k] = go_f2i(round((double)ss->values[k] * ratio[k]));
 				if (d->values[k])
 					zero = false;
 			}

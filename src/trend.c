@@ -28,6 +28,8 @@ int64_t trend_noise_floor(const struct trend_noise *nz, int64_t a, int64_t b)
 		return 0;
 	if (nz->bytes) {
 		f = 2.0 * sqrt((double)nz->period * m);
+		if (f >= 0x1p63)	/* a period and values near 2^63 */
+			return INT64_MAX;
 		return f > (double)nz->period ? (int64_t)ceil(f) : nz->period;
 	}
 	f = 2.0 * sqrt(m);

@@ -276,6 +276,14 @@ static void test_diff__normalize(void **state)
 	assert_int_equal(f->new_.samples[1].values[1], 7);	/* 7.142 */
 	assert_int_equal(f->new_.samples[0].values[0], 2);	/* 4*2/5 = 1.6 */
 	assert_int_equal(f->new_.samples[1].values[0], 0);	/* 0.4 */
+	/* scaled past int64: Go's int64() gives the minimum (pprof's
+	 * ScaleN), where a C cast is undefined */
+	f->base.samples[0].values[1] = f->base.samples[1].values[1] = 4000000000000000000;
+	f->new_.samples[0].values[1] = -1;
+	f->new_.samples[1].values[1] = 2;
+	assert_int_equal(diff_normalize(&f->new_, &f->base, &err), 0);
+	assert_true(f->new_.samples[0].values[1] == -8000000000000000000);
+	assert_true(f->new_.samples[1].values[1] == INT64_MIN);
 	f->base.sample_types[0].type = "other";
 	assert_int_equal(diff_normalize(&f->new_, &f->base, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot normalize"));

@@ -240,6 +240,8 @@ static void test_goroutines__parse_wait(void **state)
 	assert_int_equal(m, 7);
 	assert_int_equal(goroutine_parse_wait("x", &m), -1);
 	assert_int_equal(goroutine_parse_wait("5d", &m), -1);
+	assert_int_equal(goroutine_parse_wait("1e999h", &m), -1);
+	assert_int_equal(goroutine_parse_wait("99999999999999999999h", &m), -1);
 }
 
 static void test_goroutines__state_weight(void **state)

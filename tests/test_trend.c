@@ -49,6 +49,9 @@ static void test_trend__noise_floor(void **state)
 	/* counts of a sampled profile: 2 * sqrt(n), at least 1 */
 	assert_int_equal(trend_noise_floor(&(struct trend_noise){ 512, false }, 100, 0), 20);
 	assert_int_equal(trend_noise_floor(&(struct trend_noise){ 512, false }, 0, 0), 1);
+	/* past int64: the most there is, not a cast C leaves undefined */
+	assert_true(trend_noise_floor(&(struct trend_noise){ INT64_MAX, true },
+				      INT64_MAX, 0) == INT64_MAX);
 }
 
 static void test_trend__classes(void **state)
