@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "json_stream.h"
+#include "xorshift.h"
 
 #define FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
@@ -219,15 +220,6 @@ static void check_real(double v)
 		check_flags(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 			    JSON_REAL_PRECISION(precisions[i]));
 	}
-}
-
-/* A fixed, portable sequence: xorshift64. */
-static uint64_t next_random(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
 }
 
 /* Reals at precision 0 (17), 10 and 15: the edge cases, every bit

@@ -11,6 +11,7 @@
 
 #include "profile.pb-c.h"
 #include "proto_read.h"
+#include "xorshift.h"
 
 /* ---- writing the wire format by hand -------------------------------- */
 
@@ -773,15 +774,6 @@ static void test_proto_read__ahead_same_errors(void **state)
 }
 
 /* ---- the hand-written Sample decoder against protobuf-c -------------- */
-
-/* A fixed, portable sequence: xorshift64. */
-static uint64_t next_random(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
 
 static unsigned below(uint64_t *x, unsigned n)
 {

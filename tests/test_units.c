@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "units.h"
+#include "xorshift.h"
 
 static void test_units__labels(void **state)
 {
@@ -43,14 +44,6 @@ static void test_units__labels(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		assert_string_equal(units_label(buf, cases[i].v, cases[i].from,
 						cases[i].to), cases[i].want);
-}
-
-static uint64_t next_random(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
 }
 
 static void assert_fixed2(double v)
